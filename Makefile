@@ -1,0 +1,39 @@
+# gan-course: `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KERNEL := gan-course
+# JupyterLab refuses to run as root unless told; CI runs as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
+
+.PHONY: lab test unit notebooks install clean
+
+# (Re)create the venv when it is missing or broken, and reinstall when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@$(BIN)/python -c "import sys" 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (gan-course)"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+# Unit tests, then every lesson through nbval in the quick budget.
+test: $(STAMP)
+	GAN_COURSE_BUDGET=quick $(BIN)/python -m pytest tests notebooks \
+		--nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		-p no:cacheprovider -ra
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -q
+
+# Re-execute every lesson in the full budget and save it clean (maintainers, before committing).
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache

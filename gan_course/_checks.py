@@ -1,0 +1,29 @@
+"""Argument checks shared by the package: each error names the argument and what it accepts."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+
+def check_count(name: str, value, minimum: int = 0) -> int:
+    """Return ``value`` as an int, or raise ``ValueError`` unless it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name}={value!r} must be an integer >= {minimum}")
+    return int(value)
+
+
+def check_positive(name: str, value) -> float:
+    """Return ``value`` as a float, or raise ``ValueError`` unless it is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+        math.isfinite(value) and value > 0
+    ):
+        raise ValueError(f"{name}={value!r} must be a finite number > 0")
+    return float(value)
+
+
+def check_choice(name: str, value, choices) -> str:
+    """Return ``value``, or raise ``ValueError`` unless it is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name}={value!r} is not valid; use one of {tuple(choices)}")
+    return value

@@ -1,0 +1,102 @@
+"""Pretrained weights: saved with a sha256 manifest, loaded only after the checksum matches.
+
+A directory of checkpoints holds ``NAME.pt`` files and one ``manifest.json``::
+
+    {"NAME": {"file": "NAME.pt", "sha256": "...", "command": "python -m gan_course ...",
+              "metrics": {...}}}
+
+The shipped weights live in this package folder (:data:`SHIPPED`); ``command`` is
+how to reproduce each file. Loading uses ``torch.load(..., weights_only=True)``,
+so a checkpoint can hold tensors and plain containers, never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parent
+MANIFEST = "manifest.json"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def sha256_of(path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(directory=SHIPPED) -> dict:
+    """The manifest of ``directory`` as a dict (empty when there is no manifest yet)."""
+    path = Path(directory) / MANIFEST
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def save_checkpoint(state_dict, name: str, *, command: str, metrics=None, directory=SHIPPED) -> Path:
+    """Save ``state_dict`` as ``directory/NAME.pt`` and record its sha256 in the manifest.
+
+    Parameters
+    ----------
+    state_dict : dict of tensors (e.g. ``model.state_dict()``)
+    name : str
+        Letters, digits, ``_``, ``-`` and ``.``; an existing entry is replaced.
+    command : str
+        The command that reproduces this checkpoint.
+    metrics : dict, optional
+        Figures measured on it (JSON-serializable), kept beside the checksum.
+
+    Returns
+    -------
+    Path of the written file.
+    """
+    import torch
+
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"name={name!r} must be letters, digits, '_', '-' or '.', not starting with a symbol")
+    if not isinstance(command, str) or not command.strip():
+        raise ValueError("command must be the (non-empty) command that reproduces this checkpoint")
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"directory={str(directory)!r} does not exist")
+    path = directory / f"{name}.pt"
+    torch.save(dict(state_dict), path)
+    manifest = read_manifest(directory)
+    manifest[name] = {"file": path.name, "sha256": sha256_of(path), "command": command,
+                      "metrics": dict(metrics or {})}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def load_checkpoint(name: str, *, directory=SHIPPED, map_location="cpu") -> dict:
+    """Load the state dict saved under ``name`` after checking its sha256 against the manifest.
+
+    Raises
+    ------
+    KeyError
+        ``name`` is not in the manifest (the message lists what is).
+    FileNotFoundError
+        The manifest names a file that is missing.
+    ValueError
+        The file's sha256 differs from the manifest: it was changed or corrupted.
+    """
+    import torch
+
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if name not in manifest:
+        raise KeyError(f"name={name!r} is not in {directory / MANIFEST}; available: {sorted(manifest)}")
+    entry = manifest[name]
+    path = directory / entry["file"]
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint {name!r}: {path} is missing; recreate it with: {entry['command']}")
+    actual = sha256_of(path)
+    if actual != entry["sha256"]:
+        raise ValueError(f"checkpoint {name!r}: {path} has sha256 {actual}, but the manifest says "
+                         f"{entry['sha256']}; the file was changed or corrupted. Recreate it with: "
+                         f"{entry['command']}")
+    return torch.load(path, map_location=map_location, weights_only=True)

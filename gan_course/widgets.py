@@ -1,0 +1,166 @@
+"""Slider dashboards. Each is a class that owns its widgets, its figure and its readout.
+
+A test (or a learner) can drive one without a browser::
+
+    dash = PushforwardDashboard()
+    dash.a_slider.value = 2.0
+    dash.values["modes"]        # numbers recomputed by the last update
+
+Updates change artists in place and call ``draw_idle``. The figure is an ipympl
+canvas when ipympl is installed (it updates in place in JupyterLab), otherwise an
+image widget that is redrawn. Displayed, a dashboard's bundle also carries an
+``image/png`` of its current state, so GitHub, nbviewer and HTML exports show a
+picture where widgets cannot run. ipywidgets is imported here only, never by
+``import gan_course``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import sys
+
+import numpy as np
+from scipy import stats
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()
+
+
+def _restore_backend(backend) -> None:
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    if shell is not None and backend in ("inline", "module://matplotlib_inline.backend_inline"):
+        shell.run_line_magic("matplotlib", "inline")  # also re-registers inline figure display
+    elif "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].switch_backend(backend)
+    else:
+        import matplotlib
+
+        dict.__setitem__(matplotlib.rcParams, "backend", backend)
+
+
+def _live_canvas(fig):
+    """An ipympl canvas widget showing ``fig``, or None where ipympl is not installed."""
+    import matplotlib
+
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")
+    try:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+    except ImportError:
+        return None
+    finally:  # importing ipympl makes it pyplot's backend; put the learner's back
+        if dict.__getitem__(matplotlib.rcParams, "backend") != backend:
+            _restore_backend(backend)
+    canvas = Canvas(fig)
+    FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    return canvas
+
+
+class Dashboard:
+    """Base class: subclasses build ``self.fig`` and their controls, then call ``_setup``.
+
+    Subclasses implement ``_update() -> dict``: move the artists to the controls'
+    current values and return the numbers shown in the readout (``self.values``).
+    """
+
+    def _setup(self, controls, live: bool = True):
+        import ipywidgets as w
+
+        self.controls = list(controls)
+        self.readout = w.HTML()
+        self.readout.add_class("gc-readout")
+        canvas = _live_canvas(self.fig) if live else None
+        self.image = None if canvas is not None else w.Image(format="png")
+        self.view = w.VBox([w.HBox(self.controls), self.readout, canvas or self.image])
+        for control in self.controls:
+            control.observe(lambda change: self.refresh(), names="value")
+        self.refresh()
+
+    def refresh(self) -> dict:
+        """Recompute from the controls, update the artists and the readout, redraw."""
+        self.values = self._update()
+        self.readout.value = "&nbsp;&nbsp; ".join(
+            f"<b>{k}</b> = {v:.4g}" if isinstance(v, float) else f"<b>{k}</b> = {v}"
+            for k, v in self.values.items())
+        if self.image is None:
+            self.fig.canvas.draw_idle()
+        else:
+            self.image.value = _png(self.fig)
+        return self.values
+
+    def _update(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(_png(self.fig)).decode("ascii")
+        return bundle
+
+
+def warp(z, a: float, b: float):
+    """The 1-D generator of lesson 00: :math:`g(z) = z + a \\tanh(b z)`, and its slope.
+
+    For a, b >= 0, :math:`g'(z) = 1 + a b\\, \\mathrm{sech}^2(b z) \\ge 1`, so g is
+    increasing and the change of variables gives the density of x = g(z):
+    :math:`p_x(g(z)) = p_z(z) / g'(z)`.
+    """
+    z = np.asarray(z, dtype=float)
+    return z + a * np.tanh(b * z), 1 + a * b / np.cosh(b * z) ** 2
+
+
+class PushforwardDashboard(Dashboard):
+    """Noise z ~ N(0, 1) pushed through ``warp(z, a, b)``: histogram of x against the exact density.
+
+    Readout: the sample mean and std of x, the number of modes of the exact
+    density, and the total variation between the histogram and the exact bin
+    probabilities (small when the change-of-variables formula is right).
+    """
+
+    def __init__(self, a: float = 1.5, b: float = 3.0, n: int = 20_000, seed: int = 0, live: bool = True):
+        import ipywidgets as w
+        from matplotlib.figure import Figure
+
+        self.z = np.random.default_rng(seed).standard_normal(n)
+        self.z_grid = np.linspace(-4.5, 4.5, 3001)
+        self.edges = np.linspace(-8, 8, 81)
+        style = {"description_width": "initial"}
+        self.a_slider = w.FloatSlider(value=a, min=0.0, max=3.0, step=0.1, description="a (gap)", style=style)
+        self.b_slider = w.FloatSlider(value=b, min=0.5, max=8.0, step=0.5, description="b (sharpness)",
+                                      style=style)
+        self.fig = Figure(figsize=(9, 3), layout="constrained")
+        ax_z, ax_g, ax_x = self.fig.subplots(1, 3)
+        ax_z.hist(self.z, bins=self.edges, density=True, color="tab:gray")
+        ax_z.plot(self.z_grid, stats.norm.pdf(self.z_grid), "k")
+        ax_z.set(title="noise z ~ N(0, 1)", xlim=(-4.5, 4.5), xlabel="z")
+        (self.map_line,) = ax_g.plot([], [], "tab:purple")
+        ax_g.set(title="generator x = g(z)", xlim=(-4.5, 4.5), ylim=(-8, 8), xlabel="z", ylabel="x")
+        ax_g.grid(alpha=0.3)
+        self.bars = ax_x.bar(self.edges[:-1], np.zeros(len(self.edges) - 1), width=np.diff(self.edges),
+                             align="edge", color="tab:blue", alpha=0.6, label="histogram of g(z)")
+        (self.density_line,) = ax_x.plot([], [], "k", label="$p_z(z)/g'(z)$")
+        ax_x.set(title="output x = g(z)", xlim=(-8, 8), ylim=(0, 0.8), xlabel="x")
+        ax_x.legend(loc="upper right", fontsize=8)
+        self._setup([self.a_slider, self.b_slider], live=live)
+
+    def _update(self) -> dict:
+        a, b = self.a_slider.value, self.b_slider.value
+        x = warp(self.z, a, b)[0]
+        g, slope = warp(self.z_grid, a, b)
+        density = stats.norm.pdf(self.z_grid) / slope
+        freq = np.histogram(x, bins=self.edges)[0] / len(x)
+        for rect, f, width in zip(self.bars, freq, np.diff(self.edges)):
+            rect.set_height(f / width)
+        self.map_line.set_data(self.z_grid, g)
+        self.density_line.set_data(g, density)
+        # exact bin probabilities: P(x in [e0, e1]) = Phi(g^-1(e1)) - Phi(g^-1(e0))
+        cdf = stats.norm.cdf(np.interp(self.edges, g, self.z_grid, left=-np.inf, right=np.inf))
+        inner = (density[1:-1] > density[:-2]) & (density[1:-1] > density[2:])
+        return {"a": a, "b": b, "mean": float(x.mean()), "std": float(x.std()),
+                "modes": int(inner.sum()), "tv_hist_vs_formula": float(0.5 * np.abs(freq - np.diff(cdf)).sum())}

@@ -1,0 +1,57 @@
+"""Shared fixtures: a JupyterLab server started by `make lab`, as a learner would."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """Start `make lab` exactly as a learner would, plus test-only flags; stop it afterwards."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("lab") / "lab.log"
+    args = (f"--port={port} --no-browser --IdentityProvider.token= --ServerApp.password= "
+            "--ServerApp.shutdown_no_activity_timeout=600 --LabApp.news_url= "
+            "--LabApp.expose_app_in_browser=True")
+    # Own config, settings and workspaces; autosave off so running lessons never rewrites notebooks/.
+    settings = log.parent / "settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(log.parent / "config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(log.parent / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(log.parent / "workspaces")}
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}"], cwd=ROOT, stdout=fh,
+                                stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"JupyterLab did not start:\n{log.read_text()}")
+                time.sleep(0.5)
+        yield base, log
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)

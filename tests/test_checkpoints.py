@@ -1,0 +1,74 @@
+import json
+
+import pytest
+import torch
+
+from gan_course.checkpoints import SHIPPED, load_checkpoint, read_manifest, save_checkpoint, sha256_of
+
+
+@pytest.fixture
+def saved(tmp_path):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    path = save_checkpoint(model.state_dict(), "tiny-mlp", command="python -m gan_course train tiny",
+                           metrics={"loss": 0.5}, directory=tmp_path)
+    return model, path, tmp_path
+
+
+def test_round_trip_restores_the_same_weights(saved):
+    model, path, directory = saved
+    entry = read_manifest(directory)["tiny-mlp"]
+    assert entry == {"file": "tiny-mlp.pt", "sha256": sha256_of(path),
+                     "command": "python -m gan_course train tiny", "metrics": {"loss": 0.5}}
+    fresh = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    fresh.load_state_dict(load_checkpoint("tiny-mlp", directory=directory))
+    x = torch.randn(5, 3)
+    torch.testing.assert_close(fresh(x), model(x))
+
+
+def test_a_tampered_file_is_refused_with_the_command_to_rebuild(saved):
+    _, path, directory = saved
+    blob = bytearray(path.read_bytes())
+    blob[-10] ^= 0xFF
+    path.write_bytes(bytes(blob))
+    with pytest.raises(ValueError, match="changed or corrupted.*python -m gan_course train tiny"):
+        load_checkpoint("tiny-mlp", directory=directory)
+
+
+def test_missing_file_and_unknown_name(saved):
+    _, path, directory = saved
+    with pytest.raises(KeyError, match=r"name='vae'.*available: \['tiny-mlp'\]"):
+        load_checkpoint("vae", directory=directory)
+    path.unlink()
+    with pytest.raises(FileNotFoundError, match="tiny-mlp.pt is missing; recreate it with"):
+        load_checkpoint("tiny-mlp", directory=directory)
+
+
+class Payload:
+    """Stands for any pickled object that is not plain data."""
+
+
+def test_loading_refuses_pickled_code(tmp_path):
+    """weights_only=True: a checkpoint that carries an arbitrary object does not load."""
+    path = tmp_path / "evil.pt"
+    torch.save({"x": Payload()}, path)
+    (tmp_path / "manifest.json").write_text(json.dumps(
+        {"evil": {"file": "evil.pt", "sha256": sha256_of(path), "command": "none", "metrics": {}}}))
+    with pytest.raises(Exception, match="[Ww]eights only load failed|Unsupported global"):
+        load_checkpoint("evil", directory=tmp_path)
+
+
+@pytest.mark.parametrize("name", ["", "../up", "a b", "-x"])
+def test_bad_names_and_commands(tmp_path, name):
+    with pytest.raises(ValueError, match="name="):
+        save_checkpoint({}, name, command="x", directory=tmp_path)
+    with pytest.raises(ValueError, match="command"):
+        save_checkpoint({}, "ok", command=" ", directory=tmp_path)
+    with pytest.raises(FileNotFoundError, match="directory="):
+        save_checkpoint({}, "ok", command="x", directory=tmp_path / "nope")
+
+
+def test_every_shipped_checkpoint_matches_its_manifest():
+    for name, entry in read_manifest(SHIPPED).items():
+        assert sha256_of(SHIPPED / entry["file"]) == entry["sha256"], name
+        assert entry["command"].startswith("python -m gan_course"), name

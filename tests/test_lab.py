@@ -1,0 +1,30 @@
+"""`make lab` serves JupyterLab on 127.0.0.1 with the course kernel and the lessons."""
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return json.load(resp)
+
+
+def test_lab_listens_on_loopback_and_serves_the_lessons(lab):
+    base, log = lab
+    assert re.search(r"http://127\.0\.0\.1:\d+/lab", log.read_text())
+    listing = get_json(f"{base}/api/contents")
+    names = {item["name"] for item in listing["content"]}
+    assert "00_generative_models.ipynb" in names  # the server's root is notebooks/
+    with urllib.request.urlopen(f"{base}/lab/tree/00_generative_models.ipynb", timeout=10) as resp:
+        assert resp.status == 200 and b"JupyterLab" in resp.read()
+
+
+def test_lab_offers_the_course_kernel(lab):
+    base, _ = lab
+    specs = get_json(f"{base}/api/kernelspecs")["kernelspecs"]
+    assert specs["gan-course"]["spec"]["display_name"] == "Python (gan-course)"
+    assert Path(specs["gan-course"]["spec"]["argv"][0]) == ROOT / ".venv" / "bin" / "python"

@@ -1,0 +1,73 @@
+import base64
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from gan_course.widgets import PushforwardDashboard, warp
+
+
+def test_warp_slope_matches_finite_differences():
+    z = np.linspace(-3, 3, 101)
+    g, slope = warp(z, 1.3, 2.5)
+    h = 1e-6
+    np.testing.assert_allclose(slope, (warp(z + h, 1.3, 2.5)[0] - warp(z - h, 1.3, 2.5)[0]) / (2 * h), rtol=1e-6)
+    assert slope.min() >= 1  # increasing, so the change of variables applies
+
+
+def test_change_of_variables_density_integrates_to_one_and_is_normal_at_a_zero():
+    z = np.linspace(-8, 8, 20001)
+    for a, b in [(0.0, 3.0), (1.5, 3.0), (3.0, 8.0)]:
+        g, slope = warp(z, a, b)
+        density = stats.norm.pdf(z) / slope
+        assert integrate.trapezoid(density, g) == pytest.approx(1.0, abs=1e-5)
+    g, slope = warp(z, 0.0, 3.0)
+    np.testing.assert_allclose(stats.norm.pdf(z) / slope, stats.norm.pdf(g))
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_slider_moves_update_values_and_artists_in_place(live):
+    dash = PushforwardDashboard(live=live)
+    bars, line = list(dash.bars), dash.density_line
+    dash.a_slider.value = 0.0
+    assert dash.values["modes"] == 1
+    assert dash.values["std"] == pytest.approx(1.0, abs=0.02)
+    dash.a_slider.value = 2.0
+    assert dash.values["modes"] == 2
+    # x = z + 2 tanh(3 z): the std grows by about the gap
+    x = warp(dash.z, 2.0, 3.0)[0]
+    assert dash.values["std"] == pytest.approx(x.std())
+    assert "modes</b> = 2" in dash.readout.value
+    assert list(dash.bars) == bars and dash.density_line is line  # same artists, moved
+    assert max(r.get_height() for r in dash.bars) == pytest.approx(
+        np.histogram(x, bins=dash.edges, density=True)[0].max())
+
+
+def test_histogram_agrees_with_the_formula_and_not_with_a_wrong_one():
+    dash = PushforwardDashboard(a=2.0, b=4.0)
+    assert dash.values["tv_hist_vs_formula"] < 0.03
+    # forgetting the 1/g'(z) factor puts the mass in the wrong place
+    g, _ = warp(dash.z_grid, 2.0, 4.0)
+    wrong = stats.norm.pdf(dash.z_grid)
+    wrong_cdf = integrate.cumulative_trapezoid(wrong, g, initial=0) / integrate.trapezoid(wrong, g)
+    freq = np.histogram(warp(dash.z, 2.0, 4.0)[0], bins=dash.edges)[0] / len(dash.z)
+    tv_wrong = 0.5 * np.abs(freq - np.diff(np.interp(dash.edges, g, wrong_cdf))).sum()
+    assert tv_wrong > 5 * dash.values["tv_hist_vs_formula"]
+
+
+def test_display_bundle_carries_a_static_png():
+    bundle = PushforwardDashboard()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+
+
+def test_a_live_dashboard_leaves_the_pyplot_backend_alone():
+    code = ("import matplotlib.pyplot as plt\n"
+            "plt.switch_backend('svg')\n"
+            "from gan_course.widgets import PushforwardDashboard\n"
+            "d = PushforwardDashboard()\n"
+            "print(type(d.fig.canvas).__module__, plt.get_backend())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["ipympl.backend_nbagg", "svg"]
