@@ -74,6 +74,8 @@ class Dashboard:
         import ipywidgets as w
 
         self.controls = list(controls)
+        self.fig.draw_without_rendering()  # lay the figure out once, then keep it: a step only moves artists
+        self.fig.set_layout_engine("none")
         self.readout = w.HTML()
         self.readout.add_class("gc-readout")
         canvas = _live_canvas(self.fig) if live else None
@@ -136,14 +138,14 @@ class PushforwardDashboard(Dashboard):
                                       style=style)
         self.fig = Figure(figsize=(9, 3), layout="constrained")
         ax_z, ax_g, ax_x = self.fig.subplots(1, 3)
-        ax_z.hist(self.z, bins=self.edges, density=True, color="tab:gray")
+        ax_z.stairs(np.histogram(self.z, bins=self.edges, density=True)[0], self.edges, fill=True, color="tab:gray")
         ax_z.plot(self.z_grid, stats.norm.pdf(self.z_grid), "k")
         ax_z.set(title="noise z ~ N(0, 1)", xlim=(-4.5, 4.5), xlabel="z")
         (self.map_line,) = ax_g.plot([], [], "tab:purple")
         ax_g.set(title="generator x = g(z)", xlim=(-4.5, 4.5), ylim=(-8, 8), xlabel="z", ylabel="x")
         ax_g.grid(alpha=0.3)
-        self.bars = ax_x.bar(self.edges[:-1], np.zeros(len(self.edges) - 1), width=np.diff(self.edges),
-                             align="edge", color="tab:blue", alpha=0.6, label="histogram of g(z)")
+        self.hist = ax_x.stairs(np.zeros(len(self.edges) - 1), self.edges, fill=True, color="tab:blue",
+                                alpha=0.6, label="histogram of g(z)")
         (self.density_line,) = ax_x.plot([], [], "k", label="$p_z(z)/g'(z)$")
         ax_x.set(title="output x = g(z)", xlim=(-8, 8), ylim=(0, 0.8), xlabel="x")
         ax_x.legend(loc="upper right", fontsize=8)
@@ -155,8 +157,7 @@ class PushforwardDashboard(Dashboard):
         g, slope = warp(self.z_grid, a, b)
         density = stats.norm.pdf(self.z_grid) / slope
         freq = np.histogram(x, bins=self.edges)[0] / len(x)
-        for rect, f, width in zip(self.bars, freq, np.diff(self.edges)):
-            rect.set_height(f / width)
+        self.hist.set_data(freq / np.diff(self.edges))
         self.map_line.set_data(self.z_grid, g)
         self.density_line.set_data(g, density)
         # exact bin probabilities: P(x in [e0, e1]) = Phi(g^-1(e1)) - Phi(g^-1(e0))
