@@ -67,6 +67,8 @@ def test_lesson_00_runs_top_to_bottom_and_its_slider_answers(lab, page):
     expect(readout).to_contain_text("a = 1.5", timeout=30_000)
     handle = page.locator(".noUi-handle").first
     handle.scroll_into_view_if_needed()
+    figure = page.locator(".jupyter-matplotlib-figure canvas").first
+    picture_before = figure.screenshot()
     handle.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
@@ -74,6 +76,8 @@ def test_lesson_00_runs_top_to_bottom_and_its_slider_answers(lab, page):
     expect(readout).to_contain_text("a = 2", timeout=30_000)
     expect(readout).to_contain_text(f"std = {expected['std']:.4g}")
     expect(readout).to_contain_text(f"modes = {expected['modes']}")
+    page.wait_for_timeout(500)  # the blitted frame travels to the page after the readout
+    assert figure.screenshot() != picture_before, "the figure did not redraw after the slider moved"
     readout.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "lesson00_slider_moved.png"))
     assert hashlib.sha256(LESSON.read_bytes()).hexdigest() == before, "the committed lesson was rewritten"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from gan_course.widgets import PushforwardDashboard, warp
+from gan_course.widgets import DivergenceDashboard, KLFitDashboard, PushforwardDashboard, warp
 
 
 def test_warp_slope_matches_finite_differences():
@@ -70,3 +70,24 @@ def test_a_live_dashboard_leaves_the_pyplot_backend_alone():
             "print(type(d.fig.canvas).__module__, plt.get_backend())\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["ipympl.backend_nbagg", "svg"]
+
+
+@pytest.mark.parametrize("factory, slider, value", [
+    (PushforwardDashboard, "a_slider", 2.7),
+    (DivergenceDashboard, "q_mean", -3.0),
+    (KLFitDashboard, "gap", 3.0),
+])
+def test_a_blitted_step_paints_the_same_pixels_as_a_full_redraw(factory, slider, value):
+    dash = factory()
+    canvas = dash.fig.canvas
+    canvas.draw()  # the first full draw keeps the background
+    assert dash._background is not None
+    getattr(dash, slider).value = value  # a step: restore the background, draw the moved artists, blit
+    blitted = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()
+    np.testing.assert_array_equal(blitted, np.asarray(canvas.buffer_rgba()))
+    # and the static picture shows the moved artists too
+    png = dash.png()
+    fresh = factory(live=False)
+    getattr(fresh, slider).value = value
+    assert png == fresh.png()

@@ -1,0 +1,185 @@
+"""Divergences and distances between distributions: numpy in, float out.
+
+Discrete distributions are arrays of non-negative weights, normalized here (so
+counts work as well as probabilities). With ``x=`` the arrays are densities
+tabulated on the increasing grid ``x`` instead, turned into cell masses by the
+trapezoid rule. All values are in nats; ``base=2`` gives bits.
+
+.. math::
+    \\mathrm{KL}(p \\| q) = \\sum_i p_i \\log \\frac{p_i}{q_i}, \\qquad
+    \\mathrm{JS}(p, q) = \\tfrac12 \\mathrm{KL}(p \\| m) + \\tfrac12 \\mathrm{KL}(q \\| m),\\;
+    m = \\tfrac12 (p + q), \\qquad
+    \\mathrm{TV}(p, q) = \\tfrac12 \\sum_i |p_i - q_i| .
+
+Conventions: :math:`0 \\log(0/q) = 0`; :math:`p \\log(p/0) = +\\infty` for p > 0,
+so KL is ``inf`` (never NaN) when q misses mass of p. JS is always finite and
+at most :math:`\\log 2`. Note that ``scipy.spatial.distance.jensenshannon``
+returns :math:`\\sqrt{\\mathrm{JS}}`, a metric, not the divergence.
+
+Torch twins (``kl_torch``, ``js_torch``) take tensors and keep autograd.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import rel_entr
+
+
+def as_distribution(name: str, weights, x=None) -> np.ndarray:
+    """Check ``weights`` and return them as a float array summing to 1.
+
+    With ``x`` (1-D, strictly increasing, same length) the weights are density
+    values at ``x`` and become trapezoid-rule masses first.
+    """
+    w = np.asarray(weights, dtype=float) if not _is_tensor(weights) else weights.detach().cpu().numpy()
+    if w.ndim == 0 or w.size == 0:
+        raise ValueError(f"{name} must be a non-empty array of weights, got shape {w.shape}")
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    if (w < 0).any():
+        raise ValueError(f"{name} has negative weights (smallest {w.min():.3g}); weights must be >= 0")
+    if x is not None:
+        w = w * cell_widths(x, len(w) if w.ndim == 1 else -1)
+    total = w.sum()
+    if total <= 0:
+        raise ValueError(f"{name} is all zeros; a distribution needs some mass")
+    return w / total
+
+
+def cell_widths(x, n: int) -> np.ndarray:
+    """Trapezoid-rule weights of the grid ``x``: half a gap on each side of a point."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or len(x) != n or n < 2:
+        raise ValueError(f"x must be a 1-D grid with one point per weight ({n}), got shape {x.shape}")
+    gaps = np.diff(x)
+    if not (gaps > 0).all():
+        raise ValueError("x must be strictly increasing")
+    widths = np.zeros(n)
+    widths[:-1] += gaps / 2
+    widths[1:] += gaps / 2
+    return widths
+
+
+def _pair(p, q, x):
+    p, q = as_distribution("p", p, x), as_distribution("q", q, x)
+    if p.shape != q.shape:
+        raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
+    return p, q
+
+
+def _in_base(value: float, base) -> float:
+    if base is None:
+        return float(value)
+    if not base > 0 or base == 1:
+        raise ValueError(f"base={base!r} must be > 0 and != 1 (None for nats)")
+    return float(value / math.log(base))
+
+
+def kl(p, q, *, x=None, base=None) -> float:
+    """Kullback-Leibler divergence KL(p || q); ``inf`` where q has no mass under p's support."""
+    p, q = _pair(p, q, x)
+    return _in_base(rel_entr(p, q).sum(), base)
+
+
+def js(p, q, *, x=None, base=None) -> float:
+    """Jensen-Shannon divergence (not its square root); symmetric, 0 <= JS <= log 2."""
+    p, q = _pair(p, q, x)
+    m = (p + q) / 2
+    value = 0.5 * rel_entr(p, m).sum() + 0.5 * rel_entr(q, m).sum()
+    return _in_base(min(max(value, 0.0), math.log(2)), base)
+
+
+def tv(p, q, *, x=None) -> float:
+    """Total variation distance: half the L1 distance, in [0, 1]."""
+    p, q = _pair(p, q, x)
+    return float(0.5 * np.abs(p - q).sum())
+
+
+def kl_gaussian(mu_p, sigma_p, mu_q, sigma_q) -> float:
+    """Closed form KL(N(mu_p, sigma_p^2) || N(mu_q, sigma_q^2)) in nats:
+
+    .. math:: \\log\\frac{\\sigma_q}{\\sigma_p} + \\frac{\\sigma_p^2 + (\\mu_p - \\mu_q)^2}{2\\sigma_q^2} - \\frac12
+    """
+    for name, s in (("sigma_p", sigma_p), ("sigma_q", sigma_q)):
+        if not s > 0:
+            raise ValueError(f"{name}={s!r} must be > 0")
+    return float(math.log(sigma_q / sigma_p) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5)
+
+
+def wasserstein_1d(u_values, v_values, u_weights=None, v_weights=None) -> float:
+    """W1 between two weighted 1-D samples: the area between their CDFs,
+    :math:`W_1 = \\int |F_u(t) - F_v(t)|\\, dt` (same as ``scipy.stats.wasserstein_distance``)."""
+    u = np.asarray(u_values, dtype=float).ravel()
+    v = np.asarray(v_values, dtype=float).ravel()
+    uw = as_distribution("u_weights", np.ones_like(u) if u_weights is None else u_weights)
+    vw = as_distribution("v_weights", np.ones_like(v) if v_weights is None else v_weights)
+    if uw.shape != u.shape or vw.shape != v.shape:
+        raise ValueError("u_weights and v_weights must match u_values and v_values in length")
+    points = np.sort(np.concatenate([u, v]))
+    cdf_u = np.cumsum(np.bincount(np.searchsorted(points, u), uw, len(points)))
+    cdf_v = np.cumsum(np.bincount(np.searchsorted(points, v), vw, len(points)))
+    return float(np.sum(np.abs(cdf_u - cdf_v)[:-1] * np.diff(points)))
+
+
+def _is_tensor(obj) -> bool:
+    return type(obj).__module__.startswith("torch") and hasattr(obj, "detach")
+
+
+def kl_torch(p, q):
+    """KL(p || q) of two weight tensors (normalized here), differentiable; ``inf`` where q misses p."""
+    import torch
+
+    p, q = p / p.sum(), q / q.sum()
+    support = p > 0
+    # log only where p > 0, so that 0 log 0 = 0 leaves no NaN in the gradient either
+    safe_p = torch.where(support, p, torch.ones_like(p))
+    safe_q = torch.where(support, q, torch.ones_like(q))
+    return torch.where(support, safe_p * (torch.log(safe_p) - torch.log(safe_q)), torch.zeros_like(p)).sum()
+
+
+def js_torch(p, q):
+    """JS(p, q) of two weight tensors (normalized here), differentiable, in nats."""
+    p, q = p / p.sum(), q / q.sum()
+    m = (p + q) / 2
+    return 0.5 * kl_torch(p, m) + 0.5 * kl_torch(q, m)
+
+
+def gaussian_on_grid(x, mu: float, sigma: float) -> np.ndarray:
+    """The N(mu, sigma^2) density at the points ``x``."""
+    return np.exp(-0.5 * ((np.asarray(x) - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+
+
+def fit_gaussian(p, x, direction: str = "forward"):
+    """The Gaussian q = N(mu, sigma^2) closest to the density ``p`` tabulated on ``x``.
+
+    ``"forward"`` minimizes KL(p || q): the minimizer matches p's mean and variance
+    (moment matching), returned in closed form; q spreads to cover every mode.
+    ``"reverse"`` minimizes KL(q || p) numerically (Nelder-Mead over mu and
+    log sigma from several starts, the best kept); q settles on one mode when
+    the modes are far apart (mode seeking).
+
+    Returns
+    -------
+    (mu, sigma) : tuple of float
+    """
+    mass = as_distribution("p", p, x)
+    x = np.asarray(x, dtype=float)
+    mean = float(mass @ x)
+    std = float(np.sqrt(mass @ (x - mean) ** 2))
+    if direction == "forward":
+        return mean, std
+    if direction != "reverse":
+        raise ValueError(f"direction={direction!r} is not valid; use 'forward' or 'reverse'")
+    from scipy.optimize import minimize
+
+    def loss(params):
+        return kl(gaussian_on_grid(x, params[0], math.exp(params[1])), p, x=x)
+
+    # start at the global moments and at the two highest local peaks of p
+    peaks = np.flatnonzero((p[1:-1] >= p[:-2]) & (p[1:-1] > p[2:])) + 1
+    starts = [mean] + list(x[peaks[np.argsort(p[peaks])[::-1][:2]]])
+    best = min((minimize(loss, [m, math.log(std)], method="Nelder-Mead",
+                         options={"xatol": 1e-4, "fatol": 1e-9}) for m in starts), key=lambda r: r.fun)
+    return float(best.x[0]), float(math.exp(best.x[1]))

@@ -1,0 +1,140 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+from scipy import integrate, stats
+from scipy.spatial.distance import jensenshannon
+from scipy.special import rel_entr
+
+from gan_course.divergences import (as_distribution, js, js_torch, kl, kl_gaussian, kl_torch, tv,
+                                    wasserstein_1d)
+
+LOG2 = math.log(2)
+
+
+def random_pairs(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        k = rng.integers(2, 12)
+        p, q = rng.dirichlet(np.ones(k) * 0.5), rng.dirichlet(np.ones(k) * 0.5)
+        p[rng.uniform(size=k) < 0.2] = 0  # some empty bins
+        if p.sum() == 0:
+            p[0] = 1
+        yield p, q
+
+
+def test_against_scipy_on_random_distributions():
+    for p, q in random_pairs():
+        pn, qn = p / p.sum(), q / q.sum()
+        assert kl(p, q) == pytest.approx(rel_entr(pn, qn).sum(), abs=1e-12)
+        assert kl(p, q) == pytest.approx(stats.entropy(pn, qn), abs=1e-12)
+        assert js(p, q) == pytest.approx(jensenshannon(pn, qn) ** 2, abs=1e-12)
+        assert js(p, q, base=2) == pytest.approx(jensenshannon(pn, qn, base=2) ** 2, abs=1e-12)
+        assert tv(p, q) == pytest.approx(0.5 * np.abs(pn - qn).sum())
+
+
+def test_properties():
+    for p, q in random_pairs(seed=1):
+        assert kl(p, q) >= 0 and kl(p, p) == 0
+        assert js(p, q) == pytest.approx(js(q, p), abs=1e-15)
+        assert 0 <= js(p, q) <= LOG2
+        assert 0 <= tv(p, q) <= 1
+        # JS <= TV log 2 (Lin 1991 bound) and Pinsker: TV <= sqrt(KL / 2)
+        assert js(p, q) <= tv(p, q) * LOG2 + 1e-12
+        assert tv(p, q) <= math.sqrt(kl(p, q) / 2) + 1e-12
+
+
+def test_the_classic_five_bin_example():
+    p, q = [1, 2, 3, 4, 5], [5, 4, 3, 2, 1]
+    assert round(kl(p, q), 4) == 0.5216 and round(js(p, q), 4) == 0.1197
+    assert round(kl(p, [1e-12, 4, 3, 2, 1]), 4) == 2.0655 and round(js(p, [1e-12, 4, 3, 2, 1]), 4) == 0.0985
+    assert round(kl(p, [5, 4, 3, 2, 1e-12]), 4) == 9.6630 and round(js(p, [5, 4, 3, 2, 1e-12]), 4) == 0.1940
+    assert round(kl([1e-12, 2, 3, 4, 5], q), 4) == 0.7428
+    assert round(kl([1, 2, 3, 4, 1e-12], q), 4) == 0.3832
+
+
+def test_disjoint_supports_kl_is_inf_js_is_log2_tv_is_one():
+    p, q = [1, 1, 0, 0], [0, 0, 3, 1]
+    assert kl(p, q) == math.inf and kl(q, p) == math.inf
+    assert js(p, q) == pytest.approx(LOG2) and js(p, q, base=2) == pytest.approx(1.0)
+    assert tv(p, q) == 1.0
+    assert not np.isnan(kl([1, 0], [0, 1]))
+
+
+def test_densities_on_a_grid_match_closed_forms():
+    x = np.linspace(-12, 12, 4001)
+    p, q = stats.norm.pdf(x, 0, 1), stats.norm.pdf(x, 1.5, 2)
+    assert kl(p, q, x=x) == pytest.approx(kl_gaussian(0, 1, 1.5, 2), abs=1e-6)
+    assert kl(q, p, x=x) == pytest.approx(kl_gaussian(1.5, 2, 0, 1), abs=1e-5)
+    # TV between the two densities, by quadrature
+    exact_tv = 0.5 * integrate.quad(lambda t: abs(stats.norm.pdf(t, 0, 1) - stats.norm.pdf(t, 1.5, 2)), -30, 30,
+                                    points=[-2.3, 0.8], limit=200)[0]
+    assert tv(p, q, x=x) == pytest.approx(exact_tv, abs=1e-6)
+
+
+def test_kl_gaussian_matches_torch():
+    for mp, sp, mq, sq in [(0, 1, 0, 1), (0, 1, 2, 1), (-1, 0.5, 2, 3), (3, 2, 3, 0.1)]:
+        expected = torch.distributions.kl_divergence(torch.distributions.Normal(float(mp), float(sp)),
+                                                     torch.distributions.Normal(float(mq), float(sq)))
+        assert kl_gaussian(mp, sp, mq, sq) == pytest.approx(expected.item(), rel=1e-6)
+    with pytest.raises(ValueError, match="sigma_q=0"):
+        kl_gaussian(0, 1, 0, 0)
+
+
+def test_wasserstein_matches_scipy():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        u, v = rng.normal(size=rng.integers(1, 40)), rng.normal(1, 2, size=rng.integers(1, 40))
+        uw, vw = rng.uniform(size=len(u)), rng.uniform(size=len(v))
+        assert wasserstein_1d(u, v) == pytest.approx(stats.wasserstein_distance(u, v), abs=1e-12)
+        assert wasserstein_1d(u, v, uw, vw) == pytest.approx(stats.wasserstein_distance(u, v, uw, vw), abs=1e-12)
+    assert wasserstein_1d([0.0], [3.5]) == 3.5
+
+
+@pytest.mark.parametrize("bad, match", [
+    ([1, -1, 2], "p has negative weights"),
+    ([1, np.nan], "p contains NaN"),
+    ([0, 0, 0], "p is all zeros"),
+    ([], "p must be a non-empty"),
+])
+def test_bad_weights_are_named(bad, match):
+    with pytest.raises(ValueError, match=match):
+        kl(bad, [1, 1, 1])
+
+
+def test_bad_pairs_and_grids():
+    with pytest.raises(ValueError, match="q has negative"):
+        js([1, 1], [1, -1])
+    with pytest.raises(ValueError, match="same shape"):
+        tv([1, 1], [1, 1, 1])
+    with pytest.raises(ValueError, match="strictly increasing"):
+        kl([1, 1, 1], [1, 2, 1], x=[0, 2, 1])
+    with pytest.raises(ValueError, match="one point per weight"):
+        kl([1, 1, 1], [1, 2, 1], x=[0, 1])
+    with pytest.raises(ValueError, match="base=1"):
+        kl([1, 2], [2, 1], base=1)
+
+
+def test_torch_twins_agree_and_differentiate():
+    for p, q in random_pairs(20, seed=2):
+        pt = torch.tensor(p, requires_grad=True)
+        qt = torch.tensor(q, requires_grad=True)
+        assert kl_torch(pt, qt).item() == pytest.approx(kl(p, q), abs=1e-12)
+        value = js_torch(pt, qt)
+        assert value.item() == pytest.approx(js(p, q), abs=1e-12)
+        value.backward()
+        assert torch.isfinite(pt.grad).all() and torch.isfinite(qt.grad).all()
+    # gradient of KL(p || q_theta) in the mean of a Gaussian q, against the closed form
+    x = torch.linspace(-12, 12, 4001, dtype=torch.float64)
+    theta = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    p = torch.exp(-x**2 / 2)
+    q = torch.exp(-(x - theta) ** 2 / 2)
+    kl_torch(p, q).backward()
+    assert theta.grad.item() == pytest.approx(0.7, abs=1e-6)  # d/dtheta theta^2 / 2
+    assert kl_torch(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])).item() == math.inf
+
+
+def test_as_distribution_accepts_tensors_and_counts():
+    np.testing.assert_allclose(as_distribution("p", torch.tensor([1.0, 3.0])), [0.25, 0.75])
+    np.testing.assert_allclose(as_distribution("p", [2, 2, 4]), [0.25, 0.25, 0.5])
