@@ -38,3 +38,36 @@ def check_inverse_cdf_sampler(fn, rate: float = 2.0, n: int = 20_000, seed: int 
         return _verdict(False, f"the samples have mean {x.mean():.3f}, but Exponential(rate={rate}) has "
                                f"mean {1 / rate:.3f} (KS p-value {ks.pvalue:.2g})")
     return _verdict(True, f"mean {x.mean():.3f} (exact {1 / rate:.3f}); KS p-value {ks.pvalue:.2f}")
+
+
+def check_js_from_kl(fn) -> bool:
+    """Check ``fn(p, q)``, which should return the Jensen-Shannon divergence built from ``kl``:
+
+    .. math:: \\mathrm{JS}(p, q) = \\tfrac12 \\mathrm{KL}(p \\| m) + \\tfrac12 \\mathrm{KL}(q \\| m),
+              \\quad m = \\tfrac12 (p + q).
+
+    The cases include identical, overlapping and disjoint distributions; common
+    mistakes (the square root, a missing 1/2, the symmetrized KL) are named.
+    """
+    from gan_course.divergences import js, kl
+
+    cases = [([1, 2, 3, 4, 5], [5, 4, 3, 2, 1]), ([0.2, 0.8], [0.2, 0.8]), ([1, 1, 0, 0], [0, 0, 1, 3]),
+             ([0.1, 0.6, 0.3], [0.5, 0.0, 0.5])]
+    for p, q in cases:
+        p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q)
+        try:
+            got = fn(p, q)
+        except Exception as exc:  # the learner's code
+            return _verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+        if got is None:
+            return _verdict(False, "your function returned None; return a number")
+        got, want = float(got), js(p, q)
+        if np.isclose(got, want, rtol=1e-6, atol=1e-9):
+            continue
+        hints = [(np.sqrt(want), "that is the square root of JS (what scipy's jensenshannon returns)"),
+                 (2 * want, "that is twice JS: each KL term gets a factor 1/2"),
+                 (0.5 * kl(p, q) + 0.5 * kl(q, p), "that is the symmetrized KL; JS compares each with the mixture m")]
+        hint = next((h for value, h in hints if np.isclose(got, value, rtol=1e-6)), "compare with the formula")
+        return _verdict(False, f"for p = {np.round(p, 3)}, q = {np.round(q, 3)} you return {got:.4f}, "
+                               f"JS is {want:.4f}; {hint}")
+    return _verdict(True, f"all {len(cases)} cases match, including disjoint supports (JS = log 2 = {np.log(2):.4f})")

@@ -84,7 +84,8 @@ class Dashboard:
             for artist in self.dynamic:
                 artist.set_animated(True)
             canvas.mpl_connect("draw_event", self._on_draw)
-        self.view = w.VBox([w.HBox(self.controls), self.readout, canvas or self.image])
+        rows = [w.HBox(self.controls[i:i + 2]) for i in range(0, len(self.controls), 2)]
+        self.view = w.VBox([*rows, self.readout, canvas or self.image])
         for control in self.controls:
             control.observe(lambda change: self.refresh(), names="value")
         self.refresh()
@@ -231,7 +232,7 @@ class DivergenceDashboard(Dashboard):
         self.q_std = _slider(w, "q std", q_std, 0.2, 4, 0.1)
         self.p_gap = _slider(w, "p gap", p_gap, 0, 8, 0.1)
         self.p_weight = _slider(w, "p left weight", p_weight, 0, 1, 0.05)
-        self.fig = Figure(figsize=(10, 3.4), layout="constrained")
+        self.fig = Figure(figsize=(9, 3.3), layout="constrained")
         ax_d, ax_i = self.fig.subplots(1, 2)
         (self.p_line,) = ax_d.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="p")
         (self.q_line,) = ax_d.plot(self.x, self.x * 0, color="tab:orange", lw=2, label="q")
@@ -241,7 +242,8 @@ class DivergenceDashboard(Dashboard):
         (self.kl_qp_line,) = ax_i.plot(self.x, self.x * 0, color="tab:orange", label="$q\\,\\log(q/p)$ → KL(q‖p)")
         (self.js_line,) = ax_i.plot(self.x, self.x * 0, color="k", lw=2, label="JS integrand")
         ax_i.axhline(0, color="gray", lw=0.5)
-        ax_i.set(title="pointwise integrands (area = divergence)", xlim=(-8, 8), ylim=(-0.5, 2.0), xlabel="x")
+        ax_i.set(title="pointwise integrands (area = divergence)", xlim=(-8, 8), ylim=(-0.5, 2.0),
+                 xlabel="x (curves clipped at 2)")
         ax_i.legend(loc="upper right", fontsize=8)
         self._setup([self.q_mean, self.q_std, self.p_gap, self.p_weight],
                     [self.p_line, self.q_line, self.kl_pq_line, self.kl_qp_line, self.js_line], live=live)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSON = ROOT / "notebooks" / "00_generative_models.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("GAN_COURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -42,14 +41,12 @@ def page(lab):
         browser.close()
 
 
-def test_lesson_00_runs_top_to_bottom_and_its_slider_answers(lab, page):
-    from playwright.sync_api import expect
+def run_all(page, base, lesson: Path) -> None:
+    """Open ``lesson`` in JupyterLab, clear it, run every cell; assert a clean 1..n run.
 
-    from gan_course.widgets import PushforwardDashboard
-
-    before = hashlib.sha256(LESSON.read_bytes()).hexdigest()
-    base, _ = lab
-    page.goto(f"{base}/lab/tree/{LESSON.name}")
+    Returns a locator of the lesson's panel, so later look-ups stay inside it.
+    """
+    page.goto(f"{base}/lab/tree/{lesson.name}?reset")  # ?reset: a fresh workspace, only this lesson
     page.wait_for_function(f"({CELLS_JS})() !== null", timeout=60_000)
     page.locator("#jp-main-statusbar >> text=Idle").first.wait_for(state="attached", timeout=60_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
@@ -58,26 +55,63 @@ def test_lesson_00_runs_top_to_bottom_and_its_slider_answers(lab, page):
                            timeout=300_000, polling=500)
     cells = page.evaluate(f"({CELLS_JS})()")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "lesson00_after_run_all.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_after_run_all.png"), full_page=True)
     assert [count for count, _ in cells] == list(range(1, len(cells) + 1))
     assert not [types for _, types in cells if "error" in types]
+    return page.locator("#" + page.evaluate("window.jupyterapp.shell.currentWidget.id"))
 
-    # The dashboard: the widget rendered, its readout shows a = 1.5; five steps right make a = 2.0.
-    readout = page.locator(".gc-readout").first
-    expect(readout).to_contain_text("a = 1.5", timeout=30_000)
-    handle = page.locator(".noUi-handle").first
+
+def step_first_slider(page, panel, steps: int):
+    """Press ArrowRight ``steps`` times on the panel's first slider; return its figure and the picture before."""
+    handle = panel.locator(".noUi-handle").first
     handle.scroll_into_view_if_needed()
-    figure = page.locator(".jupyter-matplotlib-figure canvas").first
-    picture_before = figure.screenshot()
+    figure = panel.locator(".jupyter-matplotlib-figure canvas").first
+    before = figure.screenshot()
     handle.focus()
-    for _ in range(5):
+    for _ in range(steps):
         page.keyboard.press("ArrowRight")
+    return figure, before
+
+
+def assert_redrawn(page, figure, before, lesson: Path):
+    page.wait_for_timeout(500)  # the blitted frame travels to the page after the readout
+    assert figure.screenshot() != before, "the figure did not redraw after the slider moved"
+    page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_slider_moved.png"))
+
+
+def test_lesson_00_runs_top_to_bottom_and_its_slider_answers(lab, page):
+    from playwright.sync_api import expect
+
+    from gan_course.widgets import PushforwardDashboard
+
+    lesson = ROOT / "notebooks" / "00_generative_models.ipynb"
+    before = hashlib.sha256(lesson.read_bytes()).hexdigest()
+    panel = run_all(page, lab[0], lesson)
+    # The dashboard rendered, its readout shows a = 1.5; five steps right make a = 2.0.
+    readout = panel.locator(".gc-readout").first
+    expect(readout).to_contain_text("a = 1.5", timeout=30_000)
+    figure, picture = step_first_slider(page, panel, 5)
     expected = PushforwardDashboard(a=2.0, b=3.0, live=False).values
     expect(readout).to_contain_text("a = 2", timeout=30_000)
     expect(readout).to_contain_text(f"std = {expected['std']:.4g}")
     expect(readout).to_contain_text(f"modes = {expected['modes']}")
-    page.wait_for_timeout(500)  # the blitted frame travels to the page after the readout
-    assert figure.screenshot() != picture_before, "the figure did not redraw after the slider moved"
-    readout.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "lesson00_slider_moved.png"))
-    assert hashlib.sha256(LESSON.read_bytes()).hexdigest() == before, "the committed lesson was rewritten"
+    assert_redrawn(page, figure, picture, lesson)
+    assert hashlib.sha256(lesson.read_bytes()).hexdigest() == before, "the committed lesson was rewritten"
+
+
+def test_lesson_01_runs_and_moving_q_changes_kl_to_the_right_value(lab, page):
+    from playwright.sync_api import expect
+
+    from gan_course.widgets import DivergenceDashboard
+
+    lesson = ROOT / "notebooks" / "01_kl_vs_js.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    readout = panel.locator(".gc-readout").first
+    start = DivergenceDashboard(q_mean=2.0, q_std=0.6, live=False).values
+    expect(readout).to_contain_text(f"KL(p||q) = {start['KL(p||q)']:.4g}", timeout=30_000)
+    figure, picture = step_first_slider(page, panel, 5)  # q mean 2.0 -> 2.5
+    expected = DivergenceDashboard(q_mean=2.5, q_std=0.6, live=False).values
+    assert f"{expected['KL(p||q)']:.4g}" != f"{start['KL(p||q)']:.4g}"
+    for key in ("KL(p||q)", "KL(q||p)", "JS"):
+        expect(readout).to_contain_text(f"{key} = {expected[key]:.4g}", timeout=30_000)
+    assert_redrawn(page, figure, picture, lesson)

@@ -138,3 +138,38 @@ def test_torch_twins_agree_and_differentiate():
 def test_as_distribution_accepts_tensors_and_counts():
     np.testing.assert_allclose(as_distribution("p", torch.tensor([1.0, 3.0])), [0.25, 0.75])
     np.testing.assert_allclose(as_distribution("p", [2, 2, 4]), [0.25, 0.25, 0.5])
+
+
+def test_forward_fit_is_moment_matching_and_the_true_minimizer():
+    from scipy.optimize import minimize
+
+    from gan_course.divergences import fit_gaussian, gaussian_on_grid
+    from gan_course.widgets import two_mode_density
+
+    x = np.linspace(-30, 30, 6001)  # wide enough that no fitted q loses tail mass off the grid
+    for gap, weight in [(0.0, 0.5), (3.0, 0.5), (6.0, 0.3)]:
+        p = two_mode_density(x, gap, weight)
+        mu, sigma = fit_gaussian(p, x, "forward")
+        mean = (1 - 2 * weight) * gap / 2
+        assert mu == pytest.approx(mean, abs=1e-9)
+        assert sigma == pytest.approx(math.sqrt(1 + gap**2 / 4 - mean**2), abs=1e-6)
+        numeric = minimize(lambda t: kl(p, gaussian_on_grid(x, t[0], math.exp(t[1])), x=x), [1.0, 0.0],
+                           method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-12})
+        assert numeric.x[0] == pytest.approx(mu, abs=1e-3) and math.exp(numeric.x[1]) == pytest.approx(sigma, abs=1e-3)
+        assert kl(p, gaussian_on_grid(x, mu, sigma), x=x) <= numeric.fun + 1e-10  # no better fit exists
+
+
+def test_reverse_fit_seeks_one_mode_when_they_are_far_apart():
+    from gan_course.divergences import fit_gaussian, gaussian_on_grid
+    from gan_course.widgets import two_mode_density
+
+    x = np.linspace(-14, 14, 2801)
+    mu, sigma = fit_gaussian(two_mode_density(x, 0.0), x, "reverse")
+    assert mu == pytest.approx(0, abs=1e-3) and sigma == pytest.approx(1, abs=1e-3)
+    p = two_mode_density(x, 8.0, 0.3)
+    mu, sigma = fit_gaussian(p, x, "reverse")
+    assert mu == pytest.approx(4.0, abs=0.01) and sigma == pytest.approx(1.0, abs=0.01)  # the heavier mode
+    # KL(q || p) there is about -log(0.7): q sits on a mode that holds 70% of p's mass
+    assert kl(gaussian_on_grid(x, mu, sigma), p, x=x) == pytest.approx(-math.log(0.7), abs=1e-3)
+    with pytest.raises(ValueError, match="direction='sideways'"):
+        fit_gaussian(p, x, "sideways")

@@ -22,3 +22,26 @@ def test_inverse_cdf_checker_rejects_wrong_answers(capsys):
         assert not check_inverse_cdf_sampler(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_js_checker_accepts_the_formula_and_names_mistakes(capsys):
+    from gan_course.divergences import kl
+    from gan_course.exercises import check_js_from_kl
+
+    def right(p, q):
+        m = (p + q) / 2
+        return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+
+    assert check_js_from_kl(right)
+    assert capsys.readouterr().out.startswith("Correct!")
+    mistakes = [
+        (lambda p, q: np.sqrt(right(p, q)), "square root"),
+        (lambda p, q: 2 * right(p, q), "twice JS"),
+        (lambda p, q: 0.5 * kl(p, q) + 0.5 * kl(q, p), "symmetrized KL"),
+        (lambda p, q: kl(p, (p + q) / 2), "compare with the formula"),
+        (lambda p, q: None, "returned None"),
+    ]
+    for fn, reason in mistakes:
+        assert not check_js_from_kl(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out

@@ -1,4 +1,5 @@
 import base64
+import math
 import subprocess
 import sys
 
@@ -91,3 +92,29 @@ def test_a_blitted_step_paints_the_same_pixels_as_a_full_redraw(factory, slider,
     fresh = factory(live=False)
     getattr(fresh, slider).value = value
     assert png == fresh.png()
+
+
+def test_divergence_dashboard_reports_the_package_values():
+    from gan_course.divergences import js, kl, tv
+
+    dash = DivergenceDashboard(live=False)
+    dash.q_mean.value, dash.q_std.value = 1.3, 0.7
+    p, q = dash.densities()
+    x = dash.x
+    assert dash.values == {"KL(p||q)": kl(p, q, x=x), "KL(q||p)": kl(q, p, x=x), "JS": js(p, q, x=x),
+                           "TV": tv(p, q, x=x)}
+    assert dash.values["KL(p||q)"] != dash.values["KL(q||p)"]  # asymmetric
+    # the plotted integrand of KL(p||q) integrates (trapezoid) to the readout value
+    assert integrate.trapezoid(dash.kl_pq_line.get_ydata(), x) == pytest.approx(dash.values["KL(p||q)"], rel=1e-3)
+    # q equal to one mode of a one-mode p: everything is zero
+    dash.p_gap.value, dash.q_mean.value, dash.q_std.value = 0.0, 0.0, DivergenceDashboard.P_STD
+    assert dash.values["JS"] == pytest.approx(0, abs=1e-12) and dash.values["KL(p||q)"] == pytest.approx(0, abs=1e-12)
+
+
+def test_kl_fit_dashboard_shows_covering_and_seeking():
+    dash = KLFitDashboard(gap=8.0, live=False)
+    assert dash.values["forward mean"] == pytest.approx(0, abs=1e-9)
+    assert dash.values["forward std"] == pytest.approx(math.sqrt(1 + 16), rel=1e-6)
+    assert abs(dash.values["reverse mean"]) == pytest.approx(4, abs=0.01)
+    dash.gap.value = 0.0
+    assert dash.values["reverse std"] == pytest.approx(1, abs=1e-3)
