@@ -183,3 +183,28 @@ def fit_gaussian(p, x, direction: str = "forward"):
     best = min((minimize(loss, [m, math.log(std)], method="Nelder-Mead",
                          options={"xatol": 1e-4, "fatol": 1e-9}) for m in starts), key=lambda r: r.fun)
     return float(best.x[0]), float(math.exp(best.x[1]))
+
+
+def optimal_discriminator(p, q) -> np.ndarray:
+    """The discriminator that maximizes the GAN value for fixed p (real) and q (generated):
+    :math:`D^*(x) = p(x) / (p(x) + q(x))` (Goodfellow et al. 2014, Prop. 1); 1/2 where both are 0."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    total = p + q
+    return np.divide(p, total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def gan_value(p, q, d, *, x=None) -> float:
+    """The GAN value :math:`V(D, G) = \\mathbb{E}_p[\\log D] + \\mathbb{E}_q[\\log(1 - D)]` in nats.
+
+    ``p`` and ``q`` are weights (or densities on ``x``), normalized here; ``d`` is the
+    discriminator's output at the same points. Terms with zero weight count 0, so
+    :math:`V(D^*, G) = -\\log 4 + 2\\,\\mathrm{JS}(p, q)` holds with disjoint supports too.
+    """
+    p, q = _pair(p, q, x)
+    d = np.asarray(d, dtype=float)
+    if d.shape != p.shape or (d < 0).any() or (d > 1).any():
+        raise ValueError(f"d must hold values in [0, 1], one per point of p, got shape {d.shape}")
+    with np.errstate(divide="ignore"):
+        real = np.where(p > 0, p * np.log(np.where(p > 0, d, 1)), 0.0).sum()
+        fake = np.where(q > 0, q * np.log(np.where(q > 0, 1 - d, 1)), 0.0).sum()
+    return float(real + fake)

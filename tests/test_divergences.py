@@ -173,3 +173,24 @@ def test_reverse_fit_seeks_one_mode_when_they_are_far_apart():
     assert kl(gaussian_on_grid(x, mu, sigma), p, x=x) == pytest.approx(-math.log(0.7), abs=1e-3)
     with pytest.raises(ValueError, match="direction='sideways'"):
         fit_gaussian(p, x, "sideways")
+
+
+def test_value_at_the_optimal_discriminator_is_minus_log4_plus_2js():
+    from gan_course.divergences import gan_value, optimal_discriminator
+
+    rng = np.random.default_rng(5)
+    for p, q in random_pairs(100, seed=3):
+        d_star = optimal_discriminator(p / p.sum(), q / q.sum())
+        best = gan_value(p, q, d_star)
+        assert best == pytest.approx(-math.log(4) + 2 * js(p, q), abs=1e-12)
+        # any other discriminator does no better (Goodfellow et al. 2014, Prop. 1)
+        for _ in range(5):
+            other = np.clip(d_star + rng.normal(0, 0.1, d_star.shape), 1e-6, 1 - 1e-6)
+            assert gan_value(p, q, other) <= best + 1e-12
+    same = np.array([0.2, 0.3, 0.5])
+    np.testing.assert_allclose(optimal_discriminator(same, same), 0.5)
+    assert gan_value(same, same, optimal_discriminator(same, same)) == pytest.approx(-math.log(4))
+    disjoint_p, disjoint_q = np.array([1.0, 0, 0]), np.array([0, 0.5, 0.5])
+    assert gan_value(disjoint_p, disjoint_q, optimal_discriminator(disjoint_p, disjoint_q)) == 0.0
+    with pytest.raises(ValueError, match="d must hold values in"):
+        gan_value(same, same, [0.5, 0.5, 1.5])

@@ -1,0 +1,21 @@
+"""Slider dashboards. Each is a class that owns its widgets, its figure and its readout.
+
+A test (or a learner) can drive one without a browser::
+
+    dash = PushforwardDashboard()
+    dash.a_slider.value = 2.0
+    dash.values["modes"]        # numbers recomputed by the last update
+
+Updates change artists in place and call ``draw_idle``. The figure is an ipympl
+canvas when ipympl is installed (it updates in place in JupyterLab), otherwise an
+image widget that is redrawn. Displayed, a dashboard's bundle also carries an
+``image/png`` of its current state, so GitHub, nbviewer and HTML exports show a
+picture where widgets cannot run. ipywidgets is imported here only, never by
+``import gan_course``.
+"""
+
+from gan_course.widgets.base import Dashboard
+from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard, two_mode_density
+from gan_course.widgets.pushforward import PushforwardDashboard, warp
+
+__all__ = ["Dashboard", "DivergenceDashboard", "KLFitDashboard", "PushforwardDashboard", "two_mode_density", "warp"]

@@ -1,0 +1,128 @@
+"""The dashboard base class and the live-canvas plumbing every dashboard shares."""
+
+from __future__ import annotations
+
+import base64
+import io
+import sys
+
+
+def _restore_backend(backend) -> None:
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    if shell is not None and backend in ("inline", "module://matplotlib_inline.backend_inline"):
+        shell.run_line_magic("matplotlib", "inline")  # also re-registers inline figure display
+    elif "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].switch_backend(backend)
+    else:
+        import matplotlib
+
+        dict.__setitem__(matplotlib.rcParams, "backend", backend)
+
+
+def _live_canvas(fig):
+    """An ipympl canvas widget showing ``fig``, or None where ipympl is not installed."""
+    import matplotlib
+
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")
+    try:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+    except ImportError:
+        return None
+    finally:  # importing ipympl makes it pyplot's backend; put the learner's back
+        if dict.__getitem__(matplotlib.rcParams, "backend") != backend:
+            _restore_backend(backend)
+    canvas = Canvas(fig)
+    FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    return canvas
+
+
+class Dashboard:
+    """Base class: subclasses build ``self.fig`` and their controls, then call ``_setup``.
+
+    Subclasses implement ``_update() -> dict``: move the artists to the controls'
+    current values and return the numbers shown in the readout (``self.values``).
+    The artists that ``_update`` moves are passed to ``_setup`` as ``dynamic``: on a
+    live canvas they are blitted (drawn over a saved background of everything else),
+    so a slider step redraws a few lines, not the axes, ticks and labels.
+    """
+
+    def _setup(self, controls, dynamic=(), live: bool = True):
+        import ipywidgets as w
+
+        self.controls = list(controls)
+        self.dynamic = list(dynamic)
+        self._background = None
+        self._printing = False
+        self.fig.draw_without_rendering()  # lay the figure out once, then keep it: a step only moves artists
+        self.fig.set_layout_engine("none")
+        self.readout = w.HTML()
+        self.readout.add_class("gc-readout")
+        canvas = _live_canvas(self.fig) if live else None
+        self.image = None if canvas is not None else w.Image(format="png")
+        if canvas is not None and self.dynamic:
+            for artist in self.dynamic:
+                artist.set_animated(True)
+            canvas.mpl_connect("draw_event", self._on_draw)
+        rows = [w.HBox(self.controls[i:i + 2]) for i in range(0, len(self.controls), 2)]
+        self.view = w.VBox([*rows, self.readout, canvas or self.image])
+        for control in self.controls:
+            control.observe(lambda change: self.refresh(), names="value")
+        self.refresh()
+
+    def _on_draw(self, event):
+        """After a full draw (which skips animated artists): keep the background, add the artists."""
+        if self._printing:
+            return
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
+
+    def refresh(self) -> dict:
+        """Recompute from the controls, update the artists and the readout, redraw."""
+        self.values = self._update()
+        self.readout.value = "&nbsp;&nbsp; ".join(
+            f"<b>{k}</b> = {v:.4g}" if isinstance(v, float) else f"<b>{k}</b> = {v}"
+            for k, v in self.values.items())
+        canvas = self.fig.canvas
+        if self.image is not None:
+            self.image.value = self.png()
+        elif self._background is None:
+            canvas.draw_idle()
+        else:
+            canvas.restore_region(self._background)
+            for artist in self.dynamic:
+                self.fig.draw_artist(artist)
+            canvas.blit(self.fig.bbox)
+        return self.values
+
+    def _update(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def png(self) -> bytes:
+        """The figure in its current state as PNG bytes, blitted artists included."""
+        self._printing = True
+        for artist in self.dynamic:
+            artist.set_animated(False)
+        try:
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
+            return buf.getvalue()
+        finally:
+            for artist in self.dynamic:
+                artist.set_animated(self.image is None)
+            self._printing = False
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        return bundle
+
+
+def slider(w, description, value, lo, hi, step):
+    """A float slider with its full description visible."""
+    return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                         style={"description_width": "initial"}, continuous_update=True)
