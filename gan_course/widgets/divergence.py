@@ -51,7 +51,7 @@ class DivergenceDashboard(Dashboard):
                     [self.p_line, self.q_line, self.kl_pq_line, self.kl_qp_line, self.js_line], live=live)
 
     def densities(self):
-            p = two_mode_density(self.x, self.p_gap.value, self.p_weight.value, self.P_STD)
+        p = two_mode_density(self.x, self.p_gap.value, self.p_weight.value, self.P_STD)
         return p, gaussian_on_grid(self.x, self.q_mean.value, self.q_std.value)
 
     def _update(self) -> dict:
