@@ -185,26 +185,36 @@ def fit_gaussian(p, x, direction: str = "forward"):
     return float(best.x[0]), float(math.exp(best.x[1]))
 
 
-def optimal_discriminator(p, q) -> np.ndarray:
-    """The discriminator that maximizes the GAN value for fixed p (real) and q (generated):
-    :math:`D^*(x) = p(x) / (p(x) + q(x))` (Goodfellow et al. 2014, Prop. 1); 1/2 where both are 0."""
+def optimal_discriminator(p, q, *, logit: bool = False) -> np.ndarray:
+    r"""The discriminator that maximizes the GAN value for fixed p (real) and q (generated):
+    :math:`D^*(x) = p(x) / (p(x) + q(x))` (Goodfellow et al. 2014, Prop. 1).
+
+    With ``logit=True`` it returns :math:`\log p - \log q` instead, which keeps full
+    precision where D* rounds to 0 or 1 (and is +-inf where one density is 0).
+    Where both are 0, D* is 1/2 (logit 0).
+    """
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if logit:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where((p > 0) | (q > 0), np.log(p) - np.log(q), 0.0)
     total = p + q
     return np.divide(p, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
-def gan_value(p, q, d, *, x=None) -> float:
-    """The GAN value :math:`V(D, G) = \\mathbb{E}_p[\\log D] + \\mathbb{E}_q[\\log(1 - D)]` in nats.
+def gan_value(p, q, logit, *, x=None) -> float:
+    r"""The GAN value :math:`V(D, G) = \mathbb{E}_p[\log D] + \mathbb{E}_q[\log(1 - D)]` in nats,
+    for a discriminator given by its logit :math:`\ell` (so :math:`D = \sigma(\ell)`, as with
+    ``BCEWithLogitsLoss``): :math:`\log D = -\mathrm{softplus}(-\ell)`,
+    :math:`\log(1 - D) = -\mathrm{softplus}(\ell)`.
 
-    ``p`` and ``q`` are weights (or densities on ``x``), normalized here; ``d`` is the
-    discriminator's output at the same points. Terms with zero weight count 0, so
-    :math:`V(D^*, G) = -\\log 4 + 2\\,\\mathrm{JS}(p, q)` holds with disjoint supports too.
+    ``p`` and ``q`` are weights (or densities on ``x``), normalized here; ``logit`` holds
+    one value per point. Terms with zero weight count 0, so
+    :math:`V(D^*, G) = -\log 4 + 2\,\mathrm{JS}(p, q)` holds with disjoint supports too.
     """
     p, q = _pair(p, q, x)
-    d = np.asarray(d, dtype=float)
-    if d.shape != p.shape or (d < 0).any() or (d > 1).any():
-        raise ValueError(f"d must hold values in [0, 1], one per point of p, got shape {d.shape}")
-    with np.errstate(divide="ignore"):
-        real = np.where(p > 0, p * np.log(np.where(p > 0, d, 1)), 0.0).sum()
-        fake = np.where(q > 0, q * np.log(np.where(q > 0, 1 - d, 1)), 0.0).sum()
+    logit = np.asarray(logit, dtype=float)
+    if logit.shape != p.shape or np.isnan(logit).any():
+        raise ValueError(f"logit must hold one number (not NaN) per point of p, got shape {logit.shape}")
+    real = np.where(p > 0, -p * np.logaddexp(0, -np.where(p > 0, logit, 0)), 0.0).sum()
+    fake = np.where(q > 0, -q * np.logaddexp(0, np.where(q > 0, logit, 0)), 0.0).sum()
     return float(real + fake)

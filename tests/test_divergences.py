@@ -180,17 +180,29 @@ def test_value_at_the_optimal_discriminator_is_minus_log4_plus_2js():
 
     rng = np.random.default_rng(5)
     for p, q in random_pairs(100, seed=3):
-        d_star = optimal_discriminator(p / p.sum(), q / q.sum())
-        best = gan_value(p, q, d_star)
+        pn, qn = p / p.sum(), q / q.sum()
+        logit = optimal_discriminator(pn, qn, logit=True)
+        best = gan_value(p, q, logit)
         assert best == pytest.approx(-math.log(4) + 2 * js(p, q), abs=1e-12)
+        with np.errstate(divide="ignore"):  # the same value from D* itself, where it is not 0 or 1
+            d = optimal_discriminator(pn, qn)
+            direct = np.sum(np.where(pn > 0, pn * np.log(np.where(pn > 0, d, 1)), 0)) + np.sum(
+                np.where(qn > 0, qn * np.log(np.where(qn > 0, 1 - d, 1)), 0))
+        assert best == pytest.approx(direct, abs=1e-12)
         # any other discriminator does no better (Goodfellow et al. 2014, Prop. 1)
+        finite = np.clip(logit, -30, 30)
         for _ in range(5):
-            other = np.clip(d_star + rng.normal(0, 0.1, d_star.shape), 1e-6, 1 - 1e-6)
-            assert gan_value(p, q, other) <= best + 1e-12
+            assert gan_value(p, q, finite + rng.normal(0, 0.5, finite.shape)) <= best + 1e-12
     same = np.array([0.2, 0.3, 0.5])
     np.testing.assert_allclose(optimal_discriminator(same, same), 0.5)
-    assert gan_value(same, same, optimal_discriminator(same, same)) == pytest.approx(-math.log(4))
+    assert gan_value(same, same, optimal_discriminator(same, same, logit=True)) == pytest.approx(-math.log(4))
     disjoint_p, disjoint_q = np.array([1.0, 0, 0]), np.array([0, 0.5, 0.5])
-    assert gan_value(disjoint_p, disjoint_q, optimal_discriminator(disjoint_p, disjoint_q)) == 0.0
-    with pytest.raises(ValueError, match="d must hold values in"):
-        gan_value(same, same, [0.5, 0.5, 1.5])
+    assert gan_value(disjoint_p, disjoint_q, optimal_discriminator(disjoint_p, disjoint_q, logit=True)) == 0.0
+    # far-apart Gaussians: D* rounds to exactly 1 on part of q's support, the logit does not
+    x = np.linspace(-5, 10, 3001)
+    p, q = stats.norm.pdf(x, 0, 0.3), stats.norm.pdf(x, 2.5, 0.3)
+    assert (optimal_discriminator(p, q)[q > 0] == 1).any()
+    assert gan_value(p, q, optimal_discriminator(p, q, logit=True), x=x) == pytest.approx(
+        -math.log(4) + 2 * js(p, q, x=x), abs=1e-9)
+    with pytest.raises(ValueError, match="logit must hold"):
+        gan_value(same, same, [0.5, 0.5])

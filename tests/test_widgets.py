@@ -118,3 +118,53 @@ def test_kl_fit_dashboard_shows_covering_and_seeking():
     assert abs(dash.values["reverse mean"]) == pytest.approx(4, abs=0.01)
     dash.gap.value = 0.0
     assert dash.values["reverse std"] == pytest.approx(1, abs=1e-3)
+
+
+@pytest.mark.parametrize("theta", [0.0, 0.05, 0.3, 0.95, 1.0, 1.5, 3.0])
+def test_saturation_box_values_are_the_closed_forms(theta):
+    from gan_course.widgets import SaturationDashboard
+
+    v = SaturationDashboard(theta=theta, shape="box", live=False).values
+    overlap_lost = min(theta, 1.0)
+    assert v["JS"] == pytest.approx(overlap_lost * math.log(2), abs=1e-12)
+    assert v["TV"] == pytest.approx(overlap_lost, abs=1e-12)
+    assert v["W1"] == pytest.approx(theta, abs=1e-9)
+    assert v["KL(p||q)"] == (math.inf if theta > 0 else 0.0)
+    assert v["V(D*,G)"] == pytest.approx(-math.log(4) + 2 * v["JS"], abs=1e-12)
+
+
+@pytest.mark.parametrize("theta", [0.0, 0.4, 1.0, 2.0])
+def test_saturation_gaussian_values_are_the_closed_forms(theta):
+    from gan_course.divergences import kl_gaussian
+    from gan_course.widgets import SaturationDashboard
+    from gan_course.widgets.saturation import BOX_STD
+
+    dash = SaturationDashboard(theta=theta, shape="gaussian", live=False)
+    v = dash.values
+    assert v["KL(p||q)"] == pytest.approx(kl_gaussian(0.5, BOX_STD, 0.5 + theta, BOX_STD), abs=1e-6)
+    # |p - q| has a kink where the densities cross: the 0.01 grid gets TV to about 2e-5
+    assert v["TV"] == pytest.approx(2 * stats.norm.cdf(theta / (2 * BOX_STD)) - 1, abs=1e-4)
+    assert v["W1"] == pytest.approx(theta, abs=1e-6)
+
+    def js_term(t):
+        p, q = stats.norm.pdf(t, 0.5, BOX_STD), stats.norm.pdf(t, 0.5 + theta, BOX_STD)
+        m = (p + q) / 2
+        return 0.5 * (p * np.log(p / m) if p > 0 else 0) + 0.5 * (q * np.log(q / m) if q > 0 else 0)
+
+    assert v["JS"] == pytest.approx(integrate.quad(js_term, -4, 4 + theta, limit=200)[0], abs=1e-6)
+    assert v["V(D*,G)"] == pytest.approx(-math.log(4) + 2 * v["JS"], abs=1e-9)
+
+
+def test_saturation_dashboard_moves_markers_and_swaps_curves():
+    from gan_course.widgets import SaturationDashboard
+
+    dash = SaturationDashboard(theta=0.5, shape="box", live=False)
+    assert "+∞" in dash.kl_text.get_text()
+    dash.theta.value = 2.0
+    xs, ys = dash.markers.get_data()
+    assert list(xs) == [2.0] * 4 and ys[0] == pytest.approx(math.log(2))  # JS marker sits at log 2
+    box_js = dash.curve_lines["JS"].get_ydata().copy()
+    dash.shape.value = "gaussian"
+    assert dash.kl_text.get_text() == ""
+    assert not np.allclose(dash.curve_lines["JS"].get_ydata(), box_js)
+    assert dash.values["KL(p||q)"] == pytest.approx(6 * 2.0**2, rel=1e-6)  # theta^2 / (2 sigma^2), sigma^2 = 1/12

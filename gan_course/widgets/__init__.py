@@ -17,5 +17,7 @@ picture where widgets cannot run. ipywidgets is imported here only, never by
 from gan_course.widgets.base import Dashboard
 from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard, two_mode_density
 from gan_course.widgets.pushforward import PushforwardDashboard, warp
+from gan_course.widgets.saturation import SaturationDashboard, shifted_pair
 
-__all__ = ["Dashboard", "DivergenceDashboard", "KLFitDashboard", "PushforwardDashboard", "two_mode_density", "warp"]
+__all__ = ["Dashboard", "DivergenceDashboard", "KLFitDashboard", "PushforwardDashboard", "SaturationDashboard",
+           "shifted_pair", "two_mode_density", "warp"]

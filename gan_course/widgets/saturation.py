@@ -1,0 +1,90 @@
+"""Lesson 02: as q moves off p, JS saturates at log 2 while W1 keeps growing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gan_course.divergences import gan_value, gaussian_on_grid, js, kl, optimal_discriminator, tv, wasserstein_1d
+from gan_course.widgets.base import Dashboard, slider
+
+SHAPES = ("box", "gaussian")
+BOX_STD = 1 / math.sqrt(12)  # the std of U(0, 1): the Gaussian shape has the same spread
+
+
+def shifted_pair(x, theta: float, shape: str):
+    """p and q_theta = p shifted by theta, as densities on ``x``.
+
+    ``"box"``: p = U(0, 1), whose support stops, so p and q are disjoint once
+    theta >= 1. ``"gaussian"``: p = N(1/2, 1/12), the same mean and std, whose
+    support never stops.
+    """
+    if shape == "box":
+        return ((x >= 0) & (x <= 1)).astype(float), ((x >= theta) & (x <= theta + 1)).astype(float)
+    if shape == "gaussian":
+        return gaussian_on_grid(x, 0.5, BOX_STD), gaussian_on_grid(x, 0.5 + theta, BOX_STD)
+    raise ValueError(f"shape={shape!r} is not valid; use one of {SHAPES}")
+
+
+def distances(x, p, q) -> dict:
+    """JS, KL(p||q), TV, W1 and the GAN value at the optimal discriminator, for densities on ``x``."""
+    return {"JS": js(p, q, x=x), "KL(p||q)": kl(p, q, x=x), "TV": tv(p, q, x=x),
+            "W1": wasserstein_1d(x, x, p, q), "V(D*,G)": gan_value(p, q, optimal_discriminator(p, q, logit=True), x=x)}
+
+
+class SaturationDashboard(Dashboard):
+    """Slide q away from p: its density and the optimal discriminator on the left, the distances
+    against the shift on the right with a marker at the slider.
+
+    The grid points sit at bin centres ``(k + 1/2) * 0.01``, so box edges fall between
+    them and the box values are exact for shifts in steps of 0.01.
+    """
+
+    KL_CLIP = 3.0
+
+    def __init__(self, theta: float = 0.5, shape: str = "box", live: bool = True):
+        import ipywidgets as w
+        from matplotlib.figure import Figure
+
+        self.x = -1.5 + (np.arange(650) + 0.5) * 0.01
+        self.thetas = np.round(np.arange(0, 3.001, 0.05), 2)
+        self.curves = {s: self._sweep(s) for s in SHAPES}
+        self.theta = slider(w, "shift θ", theta, 0, 3, 0.05)
+        self.shape = w.ToggleButtons(options=SHAPES, value=shape, description="shape")
+        self.fig = Figure(figsize=(9, 3.3), layout="constrained")
+        ax_d, ax_c = self.fig.subplots(1, 2)
+        (self.p_line,) = ax_d.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="p (real)")
+        (self.q_line,) = ax_d.plot(self.x, self.x * 0, color="tab:orange", lw=2, label="q (generated)")
+        (self.d_line,) = ax_d.plot(self.x, self.x * 0, "k--", lw=1.5, label="D*(x) = p / (p + q)")
+        ax_d.set(xlim=(-1, 5), ylim=(0, 1.6), xlabel="x", title="densities and the optimal discriminator")
+        ax_d.legend(loc="upper right", fontsize=8)
+        ax_c.axhline(math.log(2), color="k", lw=0.5, ls=":")
+        ax_c.text(3.0, math.log(2) + 0.04, "log 2", ha="right", fontsize=8)
+        styles = {"JS": "k", "TV": "tab:green", "W1": "tab:purple", "KL(p||q)": "tab:red"}
+        self.curve_lines = {k: ax_c.plot([], [], color=c, lw=2, label=k)[0] for k, c in styles.items()}
+        (self.markers,) = ax_c.plot([], [], "o", color="k", ms=6)
+        self.kl_text = ax_c.text(0.15, 2.75, "", color="tab:red", fontsize=9)
+        ax_c.set(xlim=(0, 3), ylim=(0, self.KL_CLIP), xlabel="shift θ", title="distance from p to q vs shift")
+        ax_c.legend(loc="center right", fontsize=8)
+        dynamic = [self.p_line, self.q_line, self.d_line, *self.curve_lines.values(), self.markers, self.kl_text]
+        self._setup([self.theta, self.shape], dynamic, live=live)
+
+    def _sweep(self, shape: str) -> dict:
+        rows = [distances(self.x, *shifted_pair(self.x, t, shape)) for t in self.thetas]
+        return {k: np.array([r[k] for r in rows]) for k in rows[0]}
+
+    def _update(self) -> dict:
+        theta, shape = self.theta.value, self.shape.value
+        p, q = shifted_pair(self.x, theta, shape)
+        values = {"θ": theta, **distances(self.x, p, q)}
+        self.p_line.set_ydata(p)
+        self.q_line.set_ydata(q)
+        self.d_line.set_ydata(optimal_discriminator(p, q))
+        curves = self.curves[shape]
+        for key, line in self.curve_lines.items():
+            line.set_data(self.thetas, np.minimum(curves[key], self.KL_CLIP))
+        shown = [values[k] for k in self.curve_lines]
+        self.markers.set_data([theta] * len(shown), np.minimum(shown, self.KL_CLIP))
+        self.kl_text.set_text("KL(p||q) = +∞ for every θ > 0" if shape == "box" else "")
+        return values
