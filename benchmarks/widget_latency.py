@@ -20,13 +20,14 @@ import time
 
 import numpy as np
 
-from gan_course.widgets import DivergenceDashboard, KLFitDashboard, PushforwardDashboard
+from gan_course.widgets import DivergenceDashboard, KLFitDashboard, PushforwardDashboard, SaturationDashboard
 
 # dashboard factory, the slider to move, and the values it sweeps through
 DASHBOARDS = {
     "PushforwardDashboard": (PushforwardDashboard, "a_slider", np.linspace(0.0, 3.0, 31)),
     "DivergenceDashboard": (DivergenceDashboard, "q_mean", np.linspace(-5.0, 5.0, 41)),
     "KLFitDashboard": (KLFitDashboard, "gap", np.linspace(0.0, 8.0, 33)),
+    "SaturationDashboard": (SaturationDashboard, "theta", np.linspace(0.0, 3.0, 61)),
 }
 
 

@@ -71,3 +71,29 @@ def check_js_from_kl(fn) -> bool:
         return _verdict(False, f"for p = {np.round(p, 3)}, q = {np.round(q, 3)} you return {got:.4f}, "
                                f"JS is {want:.4f}; {hint}")
     return _verdict(True, f"all {len(cases)} cases match, including disjoint supports (JS = log 2 = {np.log(2):.4f})")
+
+
+def check_optimal_discriminator(fn) -> bool:
+    """Check ``fn(p_real, p_fake)``, which should return the optimal discriminator D*(x) pointwise,
+    and that the GAN value at it is :math:`-\\log 4 + 2\\,\\mathrm{JS}`."""
+    from gan_course.divergences import gan_value, js
+
+    rng = np.random.default_rng(0)
+    p, q = rng.dirichlet(np.ones(8)), rng.dirichlet(np.ones(8))
+    try:
+        d = fn(p, q)
+    except Exception as exc:  # the learner's code
+        return _verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+    if d is None:
+        return _verdict(False, "your function returned None; return an array with one D value per point")
+    d = np.asarray(d, dtype=float)
+    want = p / (p + q)
+    if d.shape != p.shape:
+        return _verdict(False, f"expected one value per point, shape {p.shape}, got {d.shape}")
+    if np.allclose(d, q / (p + q)):
+        return _verdict(False, "that is 1 - D*: D should be high where the real density p is high")
+    if not np.allclose(d, want, atol=1e-9):
+        return _verdict(False, f"at the first point D* = {want[0]:.4f}, you return {d[0]:.4f}; "
+                               "maximize p log D + q log(1 - D) over D for each x")
+    value = gan_value(p, q, np.log(d) - np.log1p(-d))
+    return _verdict(True, f"and V(D*, G) = {value:.6f} = -log 4 + 2 JS = {-np.log(4) + 2 * js(p, q):.6f}")

@@ -45,3 +45,15 @@ def test_js_checker_accepts_the_formula_and_names_mistakes(capsys):
         assert not check_js_from_kl(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_optimal_discriminator_checker(capsys):
+    from gan_course.exercises import check_optimal_discriminator
+
+    assert check_optimal_discriminator(lambda p, q: p / (p + q))
+    assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda p, q: q / (p + q), "1 - D*"), (lambda p, q: p / q, "maximize"),
+                       (lambda p, q: None, "returned None"), (lambda p, q: p[:3], "one value per point")]:
+        assert not check_optimal_discriminator(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out
