@@ -12,6 +12,17 @@ def _verdict(ok: bool, message: str) -> bool:
     return ok
 
 
+def _call(fn, args, expected: str):
+    """Run the learner's ``fn(*args)``: (result, None), or (None, why it gave nothing usable)."""
+    try:
+        result = fn(*args)
+    except Exception as exc:  # the learner's code: report, don't crash the notebook
+        return None, f"your function raised {type(exc).__name__}: {exc}"
+    if result is None:
+        return None, f"your function returned None; return {expected}"
+    return result, None
+
+
 def check_inverse_cdf_sampler(fn, rate: float = 2.0, n: int = 20_000, seed: int = 0) -> bool:
     """Check ``fn(u, rate)``, which should turn U(0, 1) samples into Exponential(rate) samples.
 
@@ -20,12 +31,9 @@ def check_inverse_cdf_sampler(fn, rate: float = 2.0, n: int = 20_000, seed: int 
     applies ``fn`` and runs a Kolmogorov-Smirnov test against ``scipy.stats.expon``.
     """
     u = np.random.default_rng(seed).uniform(size=n)
-    try:
-        x = fn(u, rate)
-    except Exception as exc:  # the learner's code: report, don't crash the notebook
-        return _verdict(False, f"your function raised {type(exc).__name__}: {exc}")
-    if x is None:
-        return _verdict(False, "your function returned None; return an array of samples")
+    x, problem = _call(fn, (u, rate), "an array of samples")
+    if problem:
+        return _verdict(False, problem)
     x = np.asarray(x, dtype=float)
     if x.shape != u.shape:
         return _verdict(False, f"expected one sample per uniform, shape {u.shape}, got {x.shape}")
@@ -55,12 +63,9 @@ def check_js_from_kl(fn) -> bool:
              ([0.1, 0.6, 0.3], [0.5, 0.0, 0.5])]
     for p, q in cases:
         p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q)
-        try:
-            got = fn(p, q)
-        except Exception as exc:  # the learner's code
-            return _verdict(False, f"your function raised {type(exc).__name__}: {exc}")
-        if got is None:
-            return _verdict(False, "your function returned None; return a number")
+        got, problem = _call(fn, (p, q), "a number")
+        if problem:
+            return _verdict(False, problem)
         got, want = float(got), js(p, q)
         if np.isclose(got, want, rtol=1e-6, atol=1e-9):
             continue
@@ -80,12 +85,9 @@ def check_optimal_discriminator(fn) -> bool:
 
     rng = np.random.default_rng(0)
     p, q = rng.dirichlet(np.ones(8)), rng.dirichlet(np.ones(8))
-    try:
-        d = fn(p, q)
-    except Exception as exc:  # the learner's code
-        return _verdict(False, f"your function raised {type(exc).__name__}: {exc}")
-    if d is None:
-        return _verdict(False, "your function returned None; return an array with one D value per point")
+    d, problem = _call(fn, (p, q), "an array with one D value per point")
+    if problem:
+        return _verdict(False, problem)
     d = np.asarray(d, dtype=float)
     want = p / (p + q)
     if d.shape != p.shape:
