@@ -1,0 +1,1 @@
+"""Small networks for the lessons, one file per family."""

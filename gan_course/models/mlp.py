@@ -1,0 +1,27 @@
+"""Multilayer perceptrons for 1-D and 2-D toys: critics, discriminators and generators."""
+
+from __future__ import annotations
+
+
+def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectral_norm: bool = False):
+    """``in_dim -> hidden -> ... -> out_dim`` with ReLU between layers.
+
+    ``spectral_norm=True`` wraps every Linear layer in
+    ``torch.nn.utils.parametrizations.spectral_norm`` (Miyato et al. 2018): each
+    weight is divided by its largest singular value, and since ReLU is 1-Lipschitz
+    the whole network is then at most 1-Lipschitz.
+    """
+    import torch
+    from torch.nn.utils.parametrizations import spectral_norm as sn
+
+    from gan_course._checks import check_count
+
+    sizes = [check_count("in_dim", in_dim, 1)] + [check_count("hidden", hidden, 1)] * check_count(
+        "layers", layers, 1) + [check_count("out_dim", out_dim, 1)]
+    modules = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        linear = torch.nn.Linear(a, b)
+        modules.append(sn(linear) if spectral_norm else linear)
+        if i < len(sizes) - 2:
+            modules.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*modules)

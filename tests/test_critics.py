@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+import torch
+
+from gan_course.critics import train_critic
+from gan_course.divergences import wasserstein_1d
+from gan_course.models.mlp import mlp
+
+RNG = np.random.default_rng(0)
+REAL, FAKE = RNG.normal(0, 1, 4000), RNG.normal(2, 1, 4000)
+EXACT = wasserstein_1d(REAL, FAKE)  # W1 between the two samples, about 2
+
+
+def test_gradient_penalty_critic_lands_near_w1_from_above():
+    fit = train_critic(REAL, FAKE, "gp", steps=1500)
+    # the penalty is soft: the critic's slope exceeds 1 a little, so it overshoots (about +10% here)
+    assert EXACT * 0.95 < fit.w1 < EXACT * 1.2
+    assert len(fit.estimates) == 1500
+
+
+def test_spectral_norm_critic_is_at_most_one_lipschitz():
+    fit = train_critic(REAL, FAKE, "sn", steps=1500)
+    # a 1-Lipschitz f cannot beat the exact W1 of the two samples (duality); power iteration slack: 1%
+    assert EXACT * 0.8 < fit.w1 <= EXACT * 1.01
+    x = torch.linspace(-6, 8, 2001)[:, None]
+    with torch.no_grad():
+        slopes = torch.diff(fit.critic(x).ravel()) / torch.diff(x.ravel())
+    assert slopes.abs().max().item() <= 1.01
+
+
+def test_weight_clipping_piles_weights_at_the_bound_and_underestimates():
+    fit = train_critic(REAL, FAKE, "clip", steps=1500)
+    weights = torch.cat([p.detach().flatten() for p in fit.critic.parameters()])
+    assert weights.abs().max().item() <= 0.01 + 1e-7
+    assert (weights.abs() >= 0.01 - 1e-7).float().mean().item() > 0.5
+    assert 0 < fit.w1 < 0.05 * EXACT  # it measures K * W1 with a tiny, unknown K
+
+
+def test_same_seed_same_critic_and_bad_arguments():
+    a = train_critic(REAL[:500], FAKE[:500], "gp", steps=20, seed=3)
+    b = train_critic(REAL[:500], FAKE[:500], "gp", steps=20, seed=3)
+    assert a.estimates == b.estimates and a.w1 == b.w1
+    with pytest.raises(ValueError, match="constraint='l2'"):
+        train_critic(REAL, FAKE, "l2")
+    with pytest.raises(ValueError, match="same dimension"):
+        train_critic(np.zeros((5, 2)), np.zeros((5, 3)), "gp")
+    with pytest.raises(ValueError, match="x_real must be a non-empty"):
+        train_critic(np.zeros((0, 2)), np.zeros((5, 2)), "gp")
+    with pytest.raises(ValueError, match="steps=0"):
+        train_critic(REAL, FAKE, "gp", steps=0)
+
+
+def test_mlp_shapes_and_spectral_norm():
+    net = mlp(2, 1, hidden=8, layers=3, spectral_norm=True)
+    assert net(torch.zeros(5, 2)).shape == (5, 1)
+    linears = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == 4
+    for _ in range(50):  # each training-mode forward runs one power iteration per layer
+        net(torch.zeros(1, 2))
+    net.eval()
+    for layer in linears:
+        assert torch.linalg.matrix_norm(layer.weight, ord=2).item() == pytest.approx(1.0, abs=0.01)
+    with pytest.raises(ValueError, match="hidden=0"):
+        mlp(2, 1, hidden=0)
