@@ -99,3 +99,25 @@ def check_optimal_discriminator(fn) -> bool:
                                "maximize p log D + q log(1 - D) over D for each x")
     value = gan_value(p, q, np.log(d) - np.log1p(-d))
     return _verdict(True, f"and V(D*, G) = {value:.6f} = -log 4 + 2 JS = {-np.log(4) + 2 * js(p, q):.6f}")
+
+
+def check_w1_by_sorting(fn) -> bool:
+    r"""Check ``fn(x, y)``: W1 between two 1-D samples of equal size, by sorting.
+
+    In 1-D the optimal plan matches the k-th smallest of x with the k-th smallest of
+    y, so :math:`W_1 = \frac1n \sum_k |x_{(k)} - y_{(k)}|`. Compared with
+    ``scipy.stats.wasserstein_distance``; common slips are named.
+    """
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(0, 1, 500), rng.exponential(1.5, 500)
+    got, problem = _call(fn, (x, y), "a number")
+    if problem:
+        return _verdict(False, problem)
+    got, want = float(got), stats.wasserstein_distance(x, y)
+    if np.isclose(got, want, rtol=1e-9):
+        return _verdict(True, f"W1 = {want:.4f}, the same as scipy.stats.wasserstein_distance")
+    slips = [(np.abs(x - y).mean(), "that pairs the samples in their given order; sort both first"),
+             (np.mean((np.sort(x) - np.sort(y)) ** 2), "that is the squared distance (W2 squared); use |.|"),
+             (abs(x.mean() - y.mean()), "that compares only the means, a lower bound of W1")]
+    hint = next((h for value, h in slips if np.isclose(got, value, rtol=1e-9)), "compare with the formula")
+    return _verdict(False, f"you return {got:.4f}, W1 is {want:.4f}; {hint}")

@@ -57,3 +57,17 @@ def test_optimal_discriminator_checker(capsys):
         assert not check_optimal_discriminator(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_w1_by_sorting_checker(capsys):
+    from gan_course.exercises import check_w1_by_sorting
+
+    assert check_w1_by_sorting(lambda x, y: np.abs(np.sort(x) - np.sort(y)).mean())
+    assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda x, y: np.abs(x - y).mean(), "sort both"),
+                       (lambda x, y: np.mean((np.sort(x) - np.sort(y)) ** 2), "W2 squared"),
+                       (lambda x, y: abs(x.mean() - y.mean()), "only the means"),
+                       (lambda x, y: None, "returned None")]:
+        assert not check_w1_by_sorting(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out

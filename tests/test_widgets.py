@@ -168,3 +168,38 @@ def test_saturation_dashboard_moves_markers_and_swaps_curves():
     assert dash.kl_text.get_text() == ""
     assert not np.allclose(dash.curve_lines["JS"].get_ydata(), box_js)
     assert dash.values["KL(p||q)"] == pytest.approx(6 * 2.0**2, rel=1e-6)  # theta^2 / (2 sigma^2), sigma^2 = 1/12
+
+
+def test_earth_mover_dashboard_plan_is_optimal_and_beats_the_others():
+    from gan_course.transport import transport_plan
+    from gan_course.widgets import EarthMoverDashboard
+    from gan_course.widgets.wasserstein import BINS, reference_plans
+
+    dash = EarthMoverDashboard(live=False)
+    for p_mean, q_mean in [(4.0, 6.5), (2.0, 9.0), (5.0, 5.0)]:
+        dash.p_mean.value, dash.q_mean.value = p_mean, q_mean
+        a, b = dash.piles()
+        v = dash.values
+        assert v["W1 (optimal plan)"] == pytest.approx(stats.wasserstein_distance(BINS, BINS, a, b), abs=1e-9)
+        assert v["W1 (optimal plan)"] == pytest.approx(transport_plan(a, b, dash.cost).cost, abs=1e-9)
+        for name, plan in reference_plans(a, b).items():
+            np.testing.assert_allclose(plan.sum(1), a, atol=1e-12)
+            np.testing.assert_allclose(plan.sum(0), b, atol=1e-12)
+            assert v[f"cost ({name} plan)"] >= v["W1 (optimal plan)"] - 1e-12
+    # the plan on screen is monotone: mass never moves left past mass moving right
+    moves = np.argwhere(dash.matrix.get_array() > 1e-9)
+    assert all(np.diff(moves[np.argsort(moves[:, 0], kind="stable"), 1]) >= 0)
+
+
+@pytest.mark.parametrize("theta", [-1.0, -0.35, 0.0, 0.05, 0.8])
+def test_parallel_lines_match_the_paper(theta):
+    """Arjovsky et al. 2017, Example 1: W = |theta|; JS = log 2, KL = inf, TV = 1 for theta != 0."""
+    from gan_course.widgets.wasserstein import parallel_lines_distances
+
+    v = parallel_lines_distances(theta)
+    assert v["W1"] == pytest.approx(abs(theta), abs=1e-12)
+    if theta == 0:
+        assert v["JS"] == 0 and v["KL(P0||Pθ)"] == 0 and v["TV"] == 0
+    else:
+        assert v["JS"] == pytest.approx(math.log(2)) and v["KL(P0||Pθ)"] == math.inf
+        assert v["TV"] == pytest.approx(1.0)

@@ -18,6 +18,7 @@ from gan_course.widgets.base import Dashboard
 from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard, two_mode_density
 from gan_course.widgets.pushforward import PushforwardDashboard, warp
 from gan_course.widgets.saturation import SaturationDashboard, shifted_pair
+from gan_course.widgets.wasserstein import EarthMoverDashboard, ParallelLinesDashboard
 
-__all__ = ["Dashboard", "DivergenceDashboard", "KLFitDashboard", "PushforwardDashboard", "SaturationDashboard",
-           "shifted_pair", "two_mode_density", "warp"]
+__all__ = ["Dashboard", "DivergenceDashboard", "EarthMoverDashboard", "KLFitDashboard", "ParallelLinesDashboard",
+           "PushforwardDashboard", "SaturationDashboard", "shifted_pair", "two_mode_density", "warp"]
