@@ -20,7 +20,8 @@ import time
 
 import numpy as np
 
-from gan_course.widgets import DivergenceDashboard, KLFitDashboard, PushforwardDashboard, SaturationDashboard
+from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, ParallelLinesDashboard,
+                                PushforwardDashboard, SaturationDashboard)
 
 # dashboard factory, the slider to move, and the values it sweeps through
 DASHBOARDS = {
@@ -28,6 +29,8 @@ DASHBOARDS = {
     "DivergenceDashboard": (DivergenceDashboard, "q_mean", np.linspace(-5.0, 5.0, 41)),
     "KLFitDashboard": (KLFitDashboard, "gap", np.linspace(0.0, 8.0, 33)),
     "SaturationDashboard": (SaturationDashboard, "theta", np.linspace(0.0, 3.0, 61)),
+    "EarthMoverDashboard": (EarthMoverDashboard, "q_mean", np.linspace(0.0, 11.0, 23)),
+    "ParallelLinesDashboard": (ParallelLinesDashboard, "theta", np.linspace(-1.0, 1.0, 41)),
 }
 
 
