@@ -58,7 +58,7 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
     """
     import torch
 
-    from gan_course.losses import gradient_penalty
+    from gan_course.losses import Wasserstein
     from gan_course.models.mlp import mlp
 
     check_choice("constraint", constraint, CONSTRAINTS)
@@ -77,20 +77,17 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
         opt = torch.optim.Adam(critic.parameters(), lr=lr or 1e-4, betas=(0.0, 0.9))
     else:
         opt = torch.optim.Adam(critic.parameters(), lr=lr or 2e-4, betas=(0.5, 0.999))
+    loss = Wasserstein(gp_weight=gp_weight if constraint == "gp" else 0.0, clip=clip if constraint == "clip" else None)
     estimates = []
     for _ in range(steps):
         xr = real[torch.randint(len(real), (batch_size,), generator=gen, device=device)]
         xf = fake[torch.randint(len(fake), (batch_size,), generator=gen, device=device)]
-        gap = critic(xr).mean() - critic(xf).mean()
-        loss = -gap + (gp_weight * gradient_penalty(critic, xr, xf, generator=gen) if constraint == "gp" else 0)
+        terms = loss.d_terms(critic, xr, xf)
         opt.zero_grad()
-        loss.backward()
+        sum(terms.values()).backward()
         opt.step()
-        if constraint == "clip":
-            with torch.no_grad():
-                for p in critic.parameters():
-                    p.clamp_(-clip, clip)
-        estimates.append(gap.item())
+        loss.after_d_step(critic)
+        estimates.append(-(terms["real"] + terms["fake"]).item())  # E_p f - E_q f on this batch
     with torch.no_grad():
         w1 = (critic(real).mean() - critic(fake).mean()).item()
     return CriticFit(critic, w1, estimates)

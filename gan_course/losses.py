@@ -1,6 +1,145 @@
-"""GAN objectives. Each term is documented with its formula and paper."""
+"""GAN objectives as small objects that return named terms.
+
+Every loss works on the raw outputs ("logits" or critic scores) of ``D`` and gives
+
+* ``d_terms(D, x_real, x_fake) -> {"real": ..., "fake": ..., ["penalty": ...]}``, which
+  the discriminator (critic) *minimizes* in sum, and
+* ``g_terms(D, x_fake) -> {"fake": ...}``, which the generator minimizes,
+
+so the one training loop (:mod:`gan_course.train`) can log every term by name and
+treat all losses alike. Notation: :math:`\\ell = D(x)` is the raw output,
+:math:`\\sigma` the logistic function, :math:`\\mathrm{sp}(t) = \\log(1 + e^t)`.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gan_course._checks import check_positive
+
+
+def _softplus(t):
+    import torch
+
+    return torch.nn.functional.softplus(t)
+
+
+class Minimax:
+    r"""The original, saturating GAN (Goodfellow et al. 2014, eq. 1).
+
+    D maximizes :math:`\mathbb{E}\log\sigma(\ell_r) + \mathbb{E}\log(1 - \sigma(\ell_f))`, i.e. minimizes
+    :math:`\mathbb{E}\,\mathrm{sp}(-\ell_r) + \mathbb{E}\,\mathrm{sp}(\ell_f)`; G minimizes
+    :math:`\mathbb{E}\log(1 - \sigma(\ell_f)) = -\mathbb{E}\,\mathrm{sp}(\ell_f)`, whose gradient
+    vanishes when D rejects the fakes confidently (lesson 02).
+    """
+
+    name = "minimax"
+
+    def d_terms(self, D, x_real, x_fake):
+        return {"real": _softplus(-D(x_real)).mean(), "fake": _softplus(D(x_fake)).mean()}
+
+    def g_terms(self, D, x_fake):
+        return {"fake": -_softplus(D(x_fake)).mean()}
+
+    def after_d_step(self, D):
+        """Hook for constraints applied after each discriminator step (none here)."""
+
+
+class NonSaturating(Minimax):
+    r"""The non-saturating GAN (Goodfellow et al. 2014, sec. 3): D as in :class:`Minimax`;
+    G minimizes :math:`-\mathbb{E}\log\sigma(\ell_f) = \mathbb{E}\,\mathrm{sp}(-\ell_f)` instead,
+    which keeps a gradient when D wins (it follows KL(P_g || P_r) - 2 JS, lesson 02)."""
+
+    name = "non-saturating"
+
+    def g_terms(self, D, x_fake):
+        return {"fake": _softplus(-D(x_fake)).mean()}
+
+
+@dataclass
+class Wasserstein:
+    r"""The WGAN critic loss (Arjovsky et al. 2017, Alg. 1; Gulrajani et al. 2017, Alg. 1).
+
+    The critic minimizes :math:`-(\mathbb{E} f(x_r) - \mathbb{E} f(x_f))`, plus
+    :math:`\lambda\, \mathbb{E}(\|\nabla f(\hat x)\|_2 - 1)^2` when ``gp_weight`` = :math:`\lambda` > 0
+    (WGAN-GP, :func:`gradient_penalty`). With ``clip`` = c, every critic weight is
+    clamped to [-c, c] after each critic step (the original WGAN). The generator
+    minimizes :math:`-\mathbb{E} f(x_f)`.
+    """
+
+    gp_weight: float = 0.0
+    clip: float | None = None
+
+    def __post_init__(self):
+        if self.gp_weight < 0:
+            raise ValueError(f"gp_weight={self.gp_weight!r} must be >= 0")
+        if self.clip is not None:
+            check_positive("clip", self.clip)
+
+    @property
+    def name(self):
+        return "wgan-gp" if self.gp_weight else ("wgan" if self.clip else "wasserstein")
+
+    def d_terms(self, D, x_real, x_fake):
+        terms = {"real": -D(x_real).mean(), "fake": D(x_fake).mean()}
+        if self.gp_weight:
+            terms["penalty"] = self.gp_weight * gradient_penalty(D, x_real, x_fake)
+        return terms
+
+    def g_terms(self, D, x_fake):
+        return {"fake": -D(x_fake).mean()}
+
+    def after_d_step(self, D):
+        if self.clip is not None:
+            import torch
+
+            with torch.no_grad():
+                for p in D.parameters():
+                    p.clamp_(-self.clip, self.clip)
+
+
+@dataclass
+class LeastSquares:
+    r"""Least squares GAN (Mao et al. 2017, eq. 2): D minimizes
+    :math:`\tfrac12\mathbb{E}(\ell_r - b)^2 + \tfrac12\mathbb{E}(\ell_f - a)^2`, G minimizes
+    :math:`\tfrac12\mathbb{E}(\ell_f - c)^2`. Default a, b, c = 0, 1, 1 (the paper's
+    experiments); a, b, c = -1, 1, 0 satisfies b - c = 1, b - a = 2, for which the
+    paper shows G minimizes the Pearson chi-squared divergence (eq. 8-9).
+    """
+
+    a: float = 0.0
+    b: float = 1.0
+    c: float = 1.0
+    name = "least-squares"
+
+    def d_terms(self, D, x_real, x_fake):
+        return {"real": 0.5 * ((D(x_real) - self.b) ** 2).mean(), "fake": 0.5 * ((D(x_fake) - self.a) ** 2).mean()}
+
+    def g_terms(self, D, x_fake):
+        return {"fake": 0.5 * ((D(x_fake) - self.c) ** 2).mean()}
+
+    def after_d_step(self, D):
+        """No constraint."""
+
+
+class Hinge(Minimax):
+    r"""Hinge loss (Lim & Ye 2017; Miyato et al. 2018, eq. 16-17): D minimizes
+    :math:`\mathbb{E}\,\mathrm{relu}(1 - \ell_r) + \mathbb{E}\,\mathrm{relu}(1 + \ell_f)`,
+    G minimizes :math:`-\mathbb{E}\,\ell_f`."""
+
+    name = "hinge"
+
+    def d_terms(self, D, x_real, x_fake):
+        import torch
+
+        return {"real": torch.relu(1 - D(x_real)).mean(), "fake": torch.relu(1 + D(x_fake)).mean()}
+
+    def g_terms(self, D, x_fake):
+        return {"fake": -D(x_fake).mean()}
+
+
+LOSSES = {"minimax": Minimax, "non-saturating": NonSaturating, "wgan": lambda: Wasserstein(clip=0.01),
+          "wgan-gp": lambda: Wasserstein(gp_weight=10.0), "least-squares": LeastSquares, "hinge": Hinge}
 
 
 def gradient_penalty(critic, x_real, x_fake, *, generator=None):
@@ -16,7 +155,7 @@ def gradient_penalty(critic, x_real, x_fake, *, generator=None):
     Parameters
     ----------
     critic : callable, (N, ...) -> (N,) or (N, 1)
-    x_real, x_fake : tensors of the same shape (N, ...); ``x_fake`` is detached here
+    x_real, x_fake : tensors of the same shape (N, ...); both are detached here
     generator : torch.Generator, optional, for the draws of alpha
     """
     import torch
