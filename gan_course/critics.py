@@ -82,9 +82,10 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
     for _ in range(steps):
         xr = real[torch.randint(len(real), (batch_size,), generator=gen, device=device)]
         xf = fake[torch.randint(len(fake), (batch_size,), generator=gen, device=device)]
-        terms = loss.d_terms(critic, xr, xf)
+        terms = loss.d_terms(critic(xr), critic(xf))
+        penalty = loss.penalty(critic, xr, xf)
         opt.zero_grad()
-        sum(terms.values()).backward()
+        (sum(terms.values()) + (0 if penalty is None else penalty)).backward()
         opt.step()
         loss.after_d_step(critic)
         estimates.append(-(terms["real"] + terms["fake"]).item())  # E_p f - E_q f on this batch

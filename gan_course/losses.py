@@ -1,10 +1,13 @@
 """GAN objectives as small objects that return named terms.
 
-Every loss works on the raw outputs ("logits" or critic scores) of ``D`` and gives
+Every loss works on the raw outputs ("logits" or critic scores) of ``D``, computed
+once by the training loop, and gives
 
-* ``d_terms(D, x_real, x_fake) -> {"real": ..., "fake": ..., ["penalty": ...]}``, which
-  the discriminator (critic) *minimizes* in sum, and
-* ``g_terms(D, x_fake) -> {"fake": ...}``, which the generator minimizes,
+* ``d_terms(out_real, out_fake) -> {"real": ..., "fake": ...}``, which the
+  discriminator (critic) *minimizes* in sum,
+* ``penalty(D, x_real, x_fake)``: an extra term for the discriminator, or None,
+* ``g_terms(out_fake) -> {"fake": ...}``, which the generator minimizes, and
+* ``after_d_step(D)``: a constraint applied after each discriminator step,
 
 so the one training loop (:mod:`gan_course.train`) can log every term by name and
 treat all losses alike. Notation: :math:`\\ell = D(x)` is the raw output,
@@ -35,14 +38,18 @@ class Minimax:
 
     name = "minimax"
 
-    def d_terms(self, D, x_real, x_fake):
-        return {"real": _softplus(-D(x_real)).mean(), "fake": _softplus(D(x_fake)).mean()}
+    def d_terms(self, out_real, out_fake):
+        return {"real": _softplus(-out_real).mean(), "fake": _softplus(out_fake).mean()}
 
-    def g_terms(self, D, x_fake):
-        return {"fake": -_softplus(D(x_fake)).mean()}
+    def g_terms(self, out_fake):
+        return {"fake": -_softplus(out_fake).mean()}
+
+    def penalty(self, D, x_real, x_fake):
+        """No extra discriminator term."""
+        return None
 
     def after_d_step(self, D):
-        """Hook for constraints applied after each discriminator step (none here)."""
+        """No constraint after a discriminator step."""
 
 
 class NonSaturating(Minimax):
@@ -52,8 +59,8 @@ class NonSaturating(Minimax):
 
     name = "non-saturating"
 
-    def g_terms(self, D, x_fake):
-        return {"fake": _softplus(-D(x_fake)).mean()}
+    def g_terms(self, out_fake):
+        return {"fake": _softplus(-out_fake).mean()}
 
 
 @dataclass
@@ -80,14 +87,14 @@ class Wasserstein:
     def name(self):
         return "wgan-gp" if self.gp_weight else ("wgan" if self.clip else "wasserstein")
 
-    def d_terms(self, D, x_real, x_fake):
-        terms = {"real": -D(x_real).mean(), "fake": D(x_fake).mean()}
-        if self.gp_weight:
-            terms["penalty"] = self.gp_weight * gradient_penalty(D, x_real, x_fake)
-        return terms
+    def d_terms(self, out_real, out_fake):
+        return {"real": -out_real.mean(), "fake": out_fake.mean()}
 
-    def g_terms(self, D, x_fake):
-        return {"fake": -D(x_fake).mean()}
+    def penalty(self, D, x_real, x_fake):
+        return self.gp_weight * gradient_penalty(D, x_real, x_fake) if self.gp_weight else None
+
+    def g_terms(self, out_fake):
+        return {"fake": -out_fake.mean()}
 
     def after_d_step(self, D):
         if self.clip is not None:
@@ -112,14 +119,18 @@ class LeastSquares:
     c: float = 1.0
     name = "least-squares"
 
-    def d_terms(self, D, x_real, x_fake):
-        return {"real": 0.5 * ((D(x_real) - self.b) ** 2).mean(), "fake": 0.5 * ((D(x_fake) - self.a) ** 2).mean()}
+    def d_terms(self, out_real, out_fake):
+        return {"real": 0.5 * ((out_real - self.b) ** 2).mean(), "fake": 0.5 * ((out_fake - self.a) ** 2).mean()}
 
-    def g_terms(self, D, x_fake):
-        return {"fake": 0.5 * ((D(x_fake) - self.c) ** 2).mean()}
+    def g_terms(self, out_fake):
+        return {"fake": 0.5 * ((out_fake - self.c) ** 2).mean()}
+
+    def penalty(self, D, x_real, x_fake):
+        """No extra discriminator term."""
+        return None
 
     def after_d_step(self, D):
-        """No constraint."""
+        """No constraint after a discriminator step."""
 
 
 class Hinge(Minimax):
@@ -129,13 +140,13 @@ class Hinge(Minimax):
 
     name = "hinge"
 
-    def d_terms(self, D, x_real, x_fake):
+    def d_terms(self, out_real, out_fake):
         import torch
 
-        return {"real": torch.relu(1 - D(x_real)).mean(), "fake": torch.relu(1 + D(x_fake)).mean()}
+        return {"real": torch.relu(1 - out_real).mean(), "fake": torch.relu(1 + out_fake).mean()}
 
-    def g_terms(self, D, x_fake):
-        return {"fake": -D(x_fake).mean()}
+    def g_terms(self, out_fake):
+        return {"fake": -out_fake.mean()}
 
 
 LOSSES = {"minimax": Minimax, "non-saturating": NonSaturating, "wgan": lambda: Wasserstein(clip=0.01),

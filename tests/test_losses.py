@@ -55,11 +55,11 @@ def mean(values):
 def test_minimax_and_non_saturating_by_hand():
     sig = lambda t: 1 / (1 + math.exp(-t))  # noqa: E731
     r, f = LOGIT_REAL.ravel().tolist(), LOGIT_FAKE.ravel().tolist()
-    d = Minimax().d_terms(identity, LOGIT_REAL, LOGIT_FAKE)
+    d = Minimax().d_terms(LOGIT_REAL, LOGIT_FAKE)
     assert d["real"].item() == pytest.approx(-mean([math.log(sig(t)) for t in r]))
     assert d["fake"].item() == pytest.approx(-mean([math.log(1 - sig(t)) for t in f]))
-    assert Minimax().g_terms(identity, LOGIT_FAKE)["fake"].item() == pytest.approx(mean([math.log(1 - sig(t)) for t in f]))
-    assert NonSaturating().g_terms(identity, LOGIT_FAKE)["fake"].item() == pytest.approx(-mean([math.log(sig(t)) for t in f]))
+    assert Minimax().g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(mean([math.log(1 - sig(t)) for t in f]))
+    assert NonSaturating().g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(-mean([math.log(sig(t)) for t in f]))
     # the discriminator side is the same binary cross-entropy torch computes
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     assert (d["real"] + d["fake"]).item() == pytest.approx(
@@ -68,32 +68,32 @@ def test_minimax_and_non_saturating_by_hand():
 
 def test_least_squares_and_hinge_by_hand():
     r, f = LOGIT_REAL.ravel().tolist(), LOGIT_FAKE.ravel().tolist()
-    d = LeastSquares().d_terms(identity, LOGIT_REAL, LOGIT_FAKE)
+    d = LeastSquares().d_terms(LOGIT_REAL, LOGIT_FAKE)
     assert d["real"].item() == pytest.approx(0.5 * mean([(t - 1) ** 2 for t in r]))
     assert d["fake"].item() == pytest.approx(0.5 * mean([t**2 for t in f]))
-    assert LeastSquares().g_terms(identity, LOGIT_FAKE)["fake"].item() == pytest.approx(0.5 * mean([(t - 1) ** 2 for t in f]))
+    assert LeastSquares().g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(0.5 * mean([(t - 1) ** 2 for t in f]))
     sym = LeastSquares(a=-1, b=1, c=0)
-    assert sym.d_terms(identity, LOGIT_REAL, LOGIT_FAKE)["fake"].item() == pytest.approx(0.5 * mean([(t + 1) ** 2 for t in f]))
-    assert sym.g_terms(identity, LOGIT_FAKE)["fake"].item() == pytest.approx(0.5 * mean([t**2 for t in f]))
-    h = Hinge().d_terms(identity, LOGIT_REAL, LOGIT_FAKE)
+    assert sym.d_terms(LOGIT_REAL, LOGIT_FAKE)["fake"].item() == pytest.approx(0.5 * mean([(t + 1) ** 2 for t in f]))
+    assert sym.g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(0.5 * mean([t**2 for t in f]))
+    h = Hinge().d_terms(LOGIT_REAL, LOGIT_FAKE)
     assert h["real"].item() == pytest.approx(mean([max(0, 1 - t) for t in r]))
     assert h["fake"].item() == pytest.approx(mean([max(0, 1 + t) for t in f]))
-    assert Hinge().g_terms(identity, LOGIT_FAKE)["fake"].item() == pytest.approx(-mean(f))
+    assert Hinge().g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(-mean(f))
 
 
 def test_wasserstein_terms_penalty_and_clipping():
-    d = Wasserstein().d_terms(identity, LOGIT_REAL, LOGIT_FAKE)
+    d = Wasserstein().d_terms(LOGIT_REAL, LOGIT_FAKE)
     assert (d["real"] + d["fake"]).item() == pytest.approx(-(mean([2.0, -1.0, 0.5]) - mean([-3.0, 1.0, 0.0])))
-    assert "penalty" not in d
+    assert Wasserstein().penalty(identity, LOGIT_REAL, LOGIT_FAKE) is None
     critic = lambda x: 3 * x.norm(dim=1)  # noqa: E731  gradient norm 3 everywhere: penalty 10 * (3 - 1)^2
-    gp = Wasserstein(gp_weight=10).d_terms(critic, torch.randn(5, 2), torch.randn(5, 2) + 4)
-    assert gp["penalty"].item() == pytest.approx(40.0, rel=1e-5)
+    gp = Wasserstein(gp_weight=10).penalty(critic, torch.randn(5, 2), torch.randn(5, 2) + 4)
+    assert gp.item() == pytest.approx(40.0, rel=1e-5)
     net = torch.nn.Linear(4, 1)
     with torch.no_grad():
         net.weight.fill_(0.5)
     Wasserstein(clip=0.01).after_d_step(net)
     assert net.weight.abs().max().item() == pytest.approx(0.01)
-    assert Wasserstein().g_terms(identity, LOGIT_FAKE)["fake"].item() == pytest.approx(-mean([-3.0, 1.0, 0.0]))
+    assert Wasserstein().g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(-mean([-3.0, 1.0, 0.0]))
     with pytest.raises(ValueError, match="gp_weight=-1"):
         Wasserstein(gp_weight=-1)
     with pytest.raises(ValueError, match="clip=0"):
@@ -104,5 +104,10 @@ def test_every_named_loss_builds_and_runs():
     for name, make in LOSSES.items():
         loss = make()
         assert loss.name == name
-        terms = loss.d_terms(torch.nn.Linear(2, 1), torch.randn(4, 2), torch.randn(4, 2))
-        assert {"real", "fake"} <= set(terms) and all(t.dim() == 0 for t in terms.values())
+        D = torch.nn.Linear(2, 1)
+        x_real, x_fake = torch.randn(4, 2), torch.randn(4, 2)
+        terms = loss.d_terms(D(x_real), D(x_fake))
+        assert set(terms) == {"real", "fake"} and all(t.dim() == 0 for t in terms.values())
+        penalty = loss.penalty(D, x_real, x_fake)
+        assert (penalty is not None) == (name == "wgan-gp")
+        assert set(loss.g_terms(D(x_fake))) == {"fake"}

@@ -1,0 +1,180 @@
+"""One training loop for every GAN in the course.
+
+A :class:`Trainer` holds a generator ``G``, a discriminator or critic ``D``, a loss
+from :mod:`gan_course.losses` and the data. It does not care what the models are
+(MLPs on 2-D points, convnets on images): it only calls ``G(z)`` and ``D(x)``.
+
+One :meth:`Trainer.step` is ``d_steps`` discriminator updates on fresh real and
+generated batches (the generated ones made under ``no_grad``, i.e. detached: a
+discriminator step must not move G), then one generator update. The lab of lesson
+05 also calls :meth:`Trainer.d_step` and :meth:`Trainer.g_step` on their own.
+
+Every step appends to ``history``: the losses (``d_loss``, ``g_loss``) and the
+discriminator's named terms (``d_loss_real``, ``d_loss_fake``, ``d_loss_penalty``),
+the mean raw outputs D(x) and D(G(z)) (``d_real``, ``d_fake``), and each player's
+gradient norm (``grad_norm_d``, ``grad_norm_g``). A loss that becomes
+NaN or infinite stops training with a ``FloatingPointError`` naming the step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gan_course._checks import check_choice, check_count, check_positive
+
+OPTIMIZERS = ("adam", "rmsprop")
+
+
+@dataclass
+class TrainSettings:
+    """How to train. Defaults follow DCGAN (Radford et al. 2016): Adam, lr 2e-4, betas (0.5, 0.999).
+
+    WGAN with clipping wants ``optimizer="rmsprop"``, lr 5e-5, ``d_steps=5``; WGAN-GP
+    wants lr 1e-4, betas (0, 0.9), ``d_steps=5`` (their papers' Algorithm 1).
+    """
+
+    batch_size: int = 256
+    d_steps: int = 1
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple = (0.5, 0.999)
+    optimizer: str = "adam"
+    seed: int = 0
+
+    def __post_init__(self):
+        check_count("batch_size", self.batch_size, 1)
+        check_count("d_steps", self.d_steps, 1)
+        check_positive("lr_g", self.lr_g)
+        check_positive("lr_d", self.lr_d)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+
+
+class Trainer:
+    """Train ``G`` against ``D`` with ``loss`` on ``real`` data.
+
+    Parameters
+    ----------
+    G : torch.nn.Module, (n, *z_shape) -> samples
+    D : torch.nn.Module, samples -> (n, 1) raw outputs (logits or critic scores)
+    loss : an object of :mod:`gan_course.losses`
+    real : tensor (N, ...) of training data, or a callable ``(n, generator) -> tensor``
+    z_shape : int or tuple, the shape of one latent vector
+    settings : TrainSettings
+    device : torch.device or str, optional (default: :func:`gan_course.get_device`)
+    """
+
+    def __init__(self, G, D, loss, real, z_shape, settings: TrainSettings | None = None, device=None):
+        import torch
+
+        from gan_course.runtime import get_device
+
+        self.settings = settings or TrainSettings()
+        self.device = torch.device(device) if device is not None else get_device()
+        self.G, self.D, self.loss = G.to(self.device), D.to(self.device), loss
+        self.z_shape = (z_shape,) if isinstance(z_shape, int) else tuple(z_shape)
+        self.gen = torch.Generator(device=self.device).manual_seed(self.settings.seed)
+        if callable(real):
+            self._real_fn, self.real = real, None
+        else:
+            self.real = torch.as_tensor(real, dtype=torch.float32, device=self.device)
+            if len(self.real) == 0:
+                raise ValueError("real must hold at least one sample")
+        self.opt_g, self.opt_d = self._optimizer(G, self.settings.lr_g), self._optimizer(D, self.settings.lr_d)
+        self.steps_done = 0
+        self.history = {"step": [], "d_loss": [], "g_loss": [], "d_real": [], "d_fake": [],
+                        "grad_norm_d": [], "grad_norm_g": []}
+
+    def _optimizer(self, model, lr):
+        import torch
+
+        if self.settings.optimizer == "rmsprop":
+            return torch.optim.RMSprop(model.parameters(), lr=lr)
+        return torch.optim.Adam(model.parameters(), lr=lr, betas=self.settings.betas)
+
+    def sample_z(self, n: int):
+        import torch
+
+        return torch.randn((n, *self.z_shape), generator=self.gen, device=self.device)
+
+    def sample_real(self, n: int):
+        import torch
+
+        if self.real is None:
+            return self._real_fn(n, self.gen).to(self.device)
+        return self.real[torch.randint(len(self.real), (n,), generator=self.gen, device=self.device)]
+
+    def _check(self, who: str, total, terms):
+        value = total.item()
+        if not math.isfinite(value):
+            parts = ", ".join(f"{k} = {v.item():.4g}" for k, v in terms.items())
+            raise FloatingPointError(f"step {self.steps_done}: the {who} loss became {value} ({parts}); "
+                                     "lower the learning rates or check the data")
+        return value
+
+    @staticmethod
+    def _grad_norm(model) -> float:
+        import torch
+
+        grads = [p.grad for p in model.parameters() if p.grad is not None]
+        return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads])).item() if grads else 0.0
+
+    def d_step(self) -> dict:
+        """One discriminator (critic) update; returns its loss terms and mean outputs as floats."""
+        import torch
+
+        n = self.settings.batch_size
+        x_real = self.sample_real(n)
+        with torch.no_grad():  # a detached fake batch: this step must not move G
+            x_fake = self.G(self.sample_z(n))
+        out_real, out_fake = self.D(x_real), self.D(x_fake)
+        terms = self.loss.d_terms(out_real, out_fake)
+        penalty = self.loss.penalty(self.D, x_real, x_fake)
+        if penalty is not None:
+            terms["penalty"] = penalty
+        total = sum(terms.values())
+        value = self._check("discriminator", total, terms)
+        self.opt_d.zero_grad(set_to_none=True)
+        total.backward()
+        grad_norm = self._grad_norm(self.D)
+        self.opt_d.step()
+        self.loss.after_d_step(self.D)
+        return {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
+                "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}}
+
+    def g_step(self) -> dict:
+        """One generator update; returns its loss as a float."""
+        terms = self.loss.g_terms(self.D(self.G(self.sample_z(self.settings.batch_size))))
+        total = sum(terms.values())
+        value = self._check("generator", total, terms)
+        self.opt_g.zero_grad(set_to_none=True)
+        total.backward()
+        grad_norm = self._grad_norm(self.G)
+        self.opt_g.step()
+        return {"g_loss": value, "grad_norm_g": grad_norm}
+
+    def step(self) -> dict:
+        """``d_steps`` discriminator updates, then one generator update; recorded in ``history``."""
+        for _ in range(self.settings.d_steps):
+            record = self.d_step()
+        record.update(self.g_step())
+        self.steps_done += 1
+        record["step"] = self.steps_done
+        for key, value in record.items():
+            self.history.setdefault(key, []).append(value)
+        return record
+
+    def run(self, steps: int, *, callbacks=(), progress: bool = True) -> dict:
+        """Run ``steps`` steps. ``callbacks`` is a list of ``(every, fn)``: ``fn(trainer)`` runs
+        after every ``every``-th step (to log, keep snapshots or redraw a figure)."""
+        from tqdm.auto import trange
+
+        steps = check_count("steps", steps, 0)
+        for every, _ in callbacks:
+            check_count("every", every, 1)
+        for _ in trange(steps, disable=not progress, desc=f"training ({getattr(self.loss, 'name', 'gan')})"):
+            self.step()
+            for every, fn in callbacks:
+                if self.steps_done % every == 0:
+                    fn(self)
+        return self.history

@@ -1,0 +1,104 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from gan_course.losses import LOSSES, NonSaturating, Wasserstein
+from gan_course.models.mlp import mlp
+from gan_course.train import Trainer, TrainSettings
+
+
+def small_models(seed=0, z_dim=2, x_dim=1):
+    torch.manual_seed(seed)
+    return mlp(z_dim, x_dim, hidden=16), mlp(x_dim, 1, hidden=16)
+
+
+def test_a_gan_learns_a_shifted_gaussian():
+    torch.manual_seed(0)
+    real = torch.randn(4000, 1) * 0.5 + 3.0
+    G, D = small_models()
+    trainer = Trainer(G, D, NonSaturating(), real, 2, TrainSettings(batch_size=128, lr_g=2e-3, lr_d=2e-3),
+                      device="cpu")
+    before = G(torch.randn(2000, 2)).mean().item()
+    trainer.run(800, progress=False)
+    with torch.no_grad():
+        x = G(torch.randn(4000, 2))
+    assert abs(before - 3.0) > 1.5
+    assert x.mean().item() == pytest.approx(3.0, abs=0.3)
+    assert x.std().item() == pytest.approx(0.5, abs=0.25)
+
+
+def test_history_records_every_term_and_d_steps_per_g_step():
+    G, D = small_models()
+    trainer = Trainer(G, D, Wasserstein(gp_weight=10), torch.randn(100, 1), 2,
+                      TrainSettings(batch_size=16, d_steps=3), device="cpu")
+    seen = []
+    trainer.run(6, callbacks=[(2, lambda t: seen.append(t.steps_done))], progress=False)
+    h = trainer.history
+    assert h["step"] == [1, 2, 3, 4, 5, 6] and seen == [2, 4, 6]
+    for key in ("d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
+                "d_loss_real", "d_loss_fake", "d_loss_penalty"):
+        assert len(h[key]) == 6 and all(math.isfinite(v) for v in h[key]), key
+    for i in range(6):  # the loss is the sum of its named terms; for a critic, real term = -mean D(x)
+        assert h["d_loss"][i] == pytest.approx(h["d_loss_real"][i] + h["d_loss_fake"][i] + h["d_loss_penalty"][i])
+        assert h["d_loss_real"][i] == pytest.approx(-h["d_real"][i])
+        assert h["d_loss_fake"][i] == pytest.approx(h["d_fake"][i])
+    # the discriminator's optimizer stepped 3 times per generator step
+    d_state = next(iter(trainer.opt_d.state.values()))
+    g_state = next(iter(trainer.opt_g.state.values()))
+    assert int(d_state["step"]) == 18 and int(g_state["step"]) == 6
+
+
+def test_same_seed_same_run():
+    runs = []
+    for _ in range(2):
+        G, D = small_models(seed=3)
+        trainer = Trainer(G, D, NonSaturating(), torch.randn(200, 1), 2, TrainSettings(batch_size=32, seed=5),
+                          device="cpu")
+        runs.append(trainer.run(5, progress=False)["d_loss"])
+    assert runs[0] == runs[1]
+
+
+def test_the_loop_does_not_care_about_the_model_shape():
+    """A tiny convnet on 8x8 images, with a data callable instead of a tensor."""
+    torch.manual_seed(0)
+    G = torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.Unflatten(1, (1, 8, 8)), torch.nn.Tanh())
+    D = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, stride=2, padding=1), torch.nn.LeakyReLU(0.2),
+                            torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 1))
+    images = lambda n, gen: torch.rand(n, 1, 8, 8, generator=gen) * 2 - 1  # noqa: E731
+    for name, make in LOSSES.items():
+        settings = TrainSettings(batch_size=8, optimizer="rmsprop" if name == "wgan" else "adam")
+        history = Trainer(G, D, make(), images, 4, settings, device="cpu").run(2, progress=False)
+        assert len(history["g_loss"]) == 2, name
+
+
+def test_weight_clipping_holds_after_training():
+    G, D = small_models()
+    Trainer(G, D, Wasserstein(clip=0.01), torch.randn(100, 1) * 3, 2,
+            TrainSettings(batch_size=16, optimizer="rmsprop", lr_d=0.05), device="cpu").run(5, progress=False)
+    assert max(p.abs().max().item() for p in D.parameters()) <= 0.01 + 1e-7
+
+
+def test_nan_stops_with_the_step_number():
+    G, D = small_models()
+    real = torch.randn(100, 1)
+    trainer = Trainer(G, D, NonSaturating(), real, 2, TrainSettings(batch_size=16), device="cpu")
+    trainer.run(3, progress=False)
+    with torch.no_grad():
+        next(D.parameters()).fill_(float("nan"))
+    with pytest.raises(FloatingPointError, match="step 3: the discriminator loss became nan"):
+        trainer.run(1, progress=False)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"d_steps": 0}, "d_steps=0"), ({"batch_size": -1}, "batch_size=-1"),
+                                           ({"optimizer": "sgd"}, "optimizer='sgd'"), ({"lr_g": 0}, "lr_g=0")])
+def test_bad_settings_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        TrainSettings(**kwargs)
+
+
+def test_empty_data_is_refused():
+    G, D = small_models()
+    with pytest.raises(ValueError, match="real must hold"):
+        Trainer(G, D, NonSaturating(), np.zeros((0, 1)), 2, device="cpu")
