@@ -55,16 +55,18 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
     lr : float, optional   the constraint's paper default when None
     clip, gp_weight : float   c for "clip", lambda for "gp"
     seed : int   seeds the critic's weights, the batches and the penalty's alphas
+    device : optional, default :func:`gan_course.get_device`
     """
     import torch
 
     from gan_course.losses import Wasserstein
     from gan_course.models.mlp import mlp
+    from gan_course.runtime import get_device
 
     check_choice("constraint", constraint, CONSTRAINTS)
     steps, batch_size = check_count("steps", steps, 1), check_count("batch_size", batch_size, 1)
     clip, gp_weight = check_positive("clip", clip), check_positive("gp_weight", gp_weight)
-    device = torch.device(device or "cpu")
+    device = torch.device(device) if device is not None else get_device()
     real, fake = (_as_points(name, x, device) for name, x in (("x_real", x_real), ("x_fake", x_fake)))
     if real.shape[1] != fake.shape[1]:
         raise ValueError(f"x_real and x_fake must have the same dimension, got {real.shape[1]} and {fake.shape[1]}")
