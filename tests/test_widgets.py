@@ -203,3 +203,44 @@ def test_parallel_lines_match_the_paper(theta):
     else:
         assert v["JS"] == pytest.approx(math.log(2)) and v["KL(P0||Pθ)"] == math.inf
         assert v["TV"] == pytest.approx(1.0)
+
+
+def test_gan_lab_trains_redraws_and_obeys_its_controls():
+    import asyncio
+
+    import torch
+
+    from gan_course.widgets import GANLabDashboard
+
+    lab = GANLabDashboard(target="ring", loss="non-saturating", steps_per_frame=5, live=False)
+    assert lab.values["step"] == 0 and lab.values["modes"].endswith("/8")
+    lab.train(30)
+    assert lab.values["step"] == 30 and len(lab.trainer.history["d_loss"]) == 30
+    # the drawn points are the generator's samples of the fixed latent batch
+    with torch.no_grad():
+        expected = lab.trainer.G(lab.z_view).numpy()
+    np.testing.assert_allclose(np.stack(lab.fake_pts.get_data(), 1), expected, rtol=1e-6)
+    # step D alone moves D and not G
+    g_before = [p.detach().clone() for p in lab.trainer.G.parameters()]
+    d_before = [p.detach().clone() for p in lab.trainer.D.parameters()]
+    lab.buttons["step D"].click()
+    assert all(torch.equal(a, b) for a, b in zip(g_before, lab.trainer.G.parameters()))
+    assert not all(torch.equal(a, b) for a, b in zip(d_before, lab.trainer.D.parameters()))
+    # learning rates and D steps reach the running trainer
+    lab.lr_g.value, lab.d_steps.value = 1e-3, 3
+    assert lab.trainer.opt_g.param_groups[0]["lr"] == pytest.approx(1e-3) and lab.trainer.settings.d_steps == 3
+    # a new loss or target starts over
+    lab.target.value = "grid"
+    assert lab.values["step"] == 0 and lab.values["modes"].endswith("/25")
+    lab.loss_name.value = "wgan"
+    assert lab.trainer.settings.optimizer == "rmsprop"
+
+    async def play_for_a_moment():
+        lab.play_button.value = True
+        await asyncio.sleep(0.3)
+        lab.play_button.value = False
+        while lab._task is not None:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(play_for_a_moment())
+    assert lab.trainer.steps_done > 0 and lab.trainer.steps_done % 5 == 0

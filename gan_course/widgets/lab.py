@@ -1,0 +1,184 @@
+"""Lesson 05: the GAN game on a 2-D toy, live.
+
+The lab owns a :class:`~gan_course.train.Trainer` and draws, in place:
+real and generated samples over the discriminator's output as a heat map,
+arrows showing where the generator's loss pushes generated points, the
+generator's image of a grid of latent vectors (its "manifold"), the loss curves
+and the modes-covered counter of :func:`gan_course.metrics.mode_coverage`.
+
+Buttons: play / pause (training runs in chunks as an asyncio task, so the
+buttons stay responsive), step D, step G, reset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from gan_course.distributions import TOYS
+from gan_course.losses import LOSSES
+from gan_course.metrics import mode_coverage
+from gan_course.widgets.base import Dashboard
+
+EXTENT = 5.0  # the view is [-5, 5]^2, wide enough for the grid's modes at +-4
+
+
+class GANLabDashboard(Dashboard):
+    """A live GAN on a 2-D toy. ``steps_per_frame`` training steps run between redraws."""
+
+    HEAT = 60  # heat map resolution
+    ARROWS = 150
+    HISTORY = 2000  # loss curve window, in steps
+
+    def __init__(self, target="ring", loss="non-saturating", lr_g=1e-4, lr_d=1e-4, d_steps=1, seed=0,
+                 steps_per_frame=20, live=True):
+        import ipywidgets as w
+        from matplotlib.collections import LineCollection
+        from matplotlib.figure import Figure
+
+        style = {"description_width": "initial"}
+        self.target = w.Dropdown(options=list(TOYS), value=target, description="target", style=style)
+        self.loss_name = w.Dropdown(options=list(LOSSES), value=loss, description="loss", style=style)
+        self.lr_g = w.FloatLogSlider(value=lr_g, base=10, min=-5, max=-2, step=0.25, description="lr G", style=style)
+        self.lr_d = w.FloatLogSlider(value=lr_d, base=10, min=-5, max=-2, step=0.25, description="lr D", style=style)
+        self.d_steps = w.IntSlider(value=d_steps, min=1, max=10, description="D steps per G step", style=style)
+        self.play_button = w.ToggleButton(description="play", icon="play")
+        self.buttons = {name: w.Button(description=name) for name in ("step D", "step G", "reset")}
+        self.seed, self.steps_per_frame, self._task = seed, steps_per_frame, None
+
+        self.fig = Figure(figsize=(10, 4.2), layout="constrained")
+        ax, ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        g = np.linspace(-EXTENT, EXTENT, self.HEAT)
+        self.heat_xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2).astype(np.float32)
+        self.heat = ax.imshow(np.zeros((self.HEAT, self.HEAT)), extent=(-EXTENT, EXTENT, -EXTENT, EXTENT),
+                              origin="lower", cmap="RdBu_r", alpha=0.6)
+        self.manifold = LineCollection([], color="tab:green", lw=0.6, alpha=0.7)
+        ax.add_collection(self.manifold)
+        (self.real_pts,) = ax.plot([], [], ".", color="k", ms=2, label="real")
+        (self.fake_pts,) = ax.plot([], [], ".", color="tab:orange", ms=2, label="generated")
+        self.arrows = ax.quiver(np.zeros(self.ARROWS), np.zeros(self.ARROWS), np.zeros(self.ARROWS),
+                                np.zeros(self.ARROWS), color="tab:purple", angles="xy", scale_units="xy", scale=1,
+                                width=0.003)
+        ax.set(xlim=(-EXTENT, EXTENT), ylim=(-EXTENT, EXTENT), aspect="equal",
+               title="D(x), samples, G's push and manifold")
+        ax.legend(loc="lower left", fontsize=7, markerscale=4)
+        (self.d_curve,) = ax_loss.plot([], [], label="D loss")
+        (self.g_curve,) = ax_loss.plot([], [], label="G loss")
+        ax_loss.set(xlabel="step", title="losses")
+        ax_loss.legend(loc="upper right", fontsize=8)
+        self.ax_loss = ax_loss
+        self.reset()
+        controls = [self.target, self.loss_name, self.lr_g, self.lr_d, self.d_steps, self.play_button,
+                    *self.buttons.values()]
+        dynamic = [self.heat, self.manifold, self.real_pts, self.fake_pts, self.arrows, self.d_curve, self.g_curve]
+        self._setup(controls, dynamic, live=live)
+        # settings act on the trainer; buttons act on training
+        for control in (self.target, self.loss_name):
+            control.observe(lambda change: (self.reset(), self.refresh()), names="value")
+        for control in (self.lr_g, self.lr_d, self.d_steps):
+            control.observe(lambda change: self._apply_settings(), names="value")
+        self.buttons["step D"].on_click(lambda b: (self.trainer.d_step(), self.refresh()))
+        self.buttons["step G"].on_click(lambda b: (self.trainer.g_step(), self.refresh()))
+        self.buttons["reset"].on_click(lambda b: (self.reset(), self.refresh()))
+        self.play_button.observe(self._on_play, names="value")
+
+    def reset(self):
+        """New models, optimizers and history for the current target and loss (same seed)."""
+        import torch
+
+        from gan_course.models.mlp import mlp
+        from gan_course.train import Trainer, TrainSettings
+
+        self.data = TOYS[self.target.value](10_000, seed=self.seed)
+        torch.manual_seed(self.seed)
+        G, D = mlp(2, 2, hidden=128, layers=3), mlp(2, 1, hidden=128, layers=3)
+        loss = LOSSES[self.loss_name.value]()
+        settings = TrainSettings(batch_size=256, d_steps=self.d_steps.value, lr_g=self.lr_g.value,
+                                 lr_d=self.lr_d.value, optimizer="rmsprop" if self.loss_name.value == "wgan" else "adam",
+                                 seed=self.seed)
+        self.trainer = Trainer(G, D, loss, self.data.x, 2, settings, device="cpu")
+        self.z_view = torch.randn(1000, 2, generator=torch.Generator().manual_seed(self.seed + 1))
+
+    def _apply_settings(self):
+        self.trainer.settings.d_steps = self.d_steps.value
+        for opt, lr in ((self.trainer.opt_g, self.lr_g.value), (self.trainer.opt_d, self.lr_d.value)):
+            for group in opt.param_groups:
+                group["lr"] = lr
+        self.refresh()
+
+    def train(self, steps: int):
+        """Run ``steps`` training steps, then redraw once."""
+        self.trainer.run(steps, progress=False)
+        return self.refresh()
+
+    def _on_play(self, change):
+        if change["new"] and self._task is None:
+            self._task = asyncio.get_event_loop().create_task(self._play())
+
+    async def _play(self):
+        try:
+            while self.play_button.value:
+                self.train(self.steps_per_frame)
+                await asyncio.sleep(0.01)  # let the kernel handle button clicks between frames
+        finally:
+            self._task = None
+
+    def _update(self) -> dict:
+        import torch
+
+        G, D, loss = self.trainer.G, self.trainer.D, self.trainer.loss
+        with torch.no_grad():
+            x_fake = G(self.z_view)
+            heat = D(torch.from_numpy(self.heat_xy)).reshape(self.HEAT, self.HEAT).numpy()
+            lines = G(self._z_grid()).reshape(2, 21, 41, 2).numpy()
+        x_push = x_fake[: self.ARROWS].clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(loss.g_terms(D(x_push))["fake"], x_push)
+        push = -grad.numpy()
+        push *= 0.5 / (np.abs(push).max() + 1e-12)  # the direction field, scaled to fit the view
+        fake = x_fake.numpy()
+        self.heat.set_data(heat)
+        self.heat.set_clim(heat.min(), heat.max() + 1e-9)
+        self.manifold.set_segments(list(lines.reshape(-1, 41, 2)))
+        self.real_pts.set_data(self.data.x[:1000, 0], self.data.x[:1000, 1])
+        self.fake_pts.set_data(fake[:, 0], fake[:, 1])
+        self.arrows.set_offsets(fake[: self.ARROWS])
+        self.arrows.set_UVC(push[:, 0], push[:, 1])
+        self._update_curves()
+        m = mode_coverage(x_fake, self.data.centers, self.data.std) if self.data.name != "swiss_roll" else None
+        values = {"step": self.trainer.steps_done}
+        if m:
+            values.update({"modes": f"{m['modes']}/{len(self.data.centers)}", "high quality": m["high_quality"],
+                           "mode KL": m["mode_kl"]})
+        h = self.trainer.history
+        if h["step"]:
+            values.update({"D loss": h["d_loss"][-1], "G loss": h["g_loss"][-1]})
+        return values
+
+    def _z_grid(self):
+        """21 lines of constant z1 and 21 of constant z2 across [-2, 2]^2, 41 points each."""
+        import torch
+
+        t = torch.linspace(-2, 2, 41)
+        levels = torch.linspace(-2, 2, 21)
+        rows = torch.stack([torch.stack([t, torch.full_like(t, c)], 1) for c in levels])
+        cols = torch.stack([torch.stack([torch.full_like(t, c), t], 1) for c in levels])
+        return torch.cat([rows, cols]).reshape(-1, 2)
+
+    def _update_curves(self):
+        h = self.trainer.history
+        steps = np.array(h["step"][-self.HISTORY:])
+        d_loss, g_loss = np.array(h["d_loss"][-self.HISTORY:]), np.array(h["g_loss"][-self.HISTORY:])
+        self.d_curve.set_data(steps, d_loss)
+        self.g_curve.set_data(steps, g_loss)
+        if len(steps) and (self._background is None or self._limits_outdated(steps, d_loss, g_loss)):
+            lo, hi = float(min(d_loss.min(), g_loss.min())), float(max(d_loss.max(), g_loss.max()))
+            pad = 0.1 * (hi - lo) + 1e-3
+            self.ax_loss.set(xlim=(steps[0], steps[0] + max(2 * (steps[-1] - steps[0]), 100)),
+                             ylim=(lo - pad, hi + pad))
+            self._background = None  # the axes changed: the next redraw is a full one
+
+    def _limits_outdated(self, steps, d_loss, g_loss):
+        (x0, x1), (y0, y1) = self.ax_loss.get_xlim(), self.ax_loss.get_ylim()
+        return steps[-1] > x1 or steps[0] > x0 + 0.5 * (x1 - x0) or min(d_loss.min(), g_loss.min()) < y0 or \
+            max(d_loss.max(), g_loss.max()) > y1
