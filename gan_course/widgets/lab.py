@@ -101,11 +101,11 @@ class GANLabDashboard(Dashboard):
         self.z_view = torch.randn(1000, 2, generator=torch.Generator().manual_seed(self.seed + 1))
 
     def _apply_settings(self):
+        """New learning rates and D steps take effect on the running trainer (no restart)."""
         self.trainer.settings.d_steps = self.d_steps.value
         for opt, lr in ((self.trainer.opt_g, self.lr_g.value), (self.trainer.opt_d, self.lr_d.value)):
             for group in opt.param_groups:
                 group["lr"] = lr
-        self.refresh()
 
     def train(self, steps: int):
         """Run ``steps`` training steps, then redraw once."""
