@@ -121,3 +121,29 @@ def check_w1_by_sorting(fn) -> bool:
              (abs(x.mean() - y.mean()), "that compares only the means, a lower bound of W1")]
     hint = next((h for value, h in slips if np.isclose(got, value, rtol=1e-9)), "compare with the formula")
     return _verdict(False, f"you return {got:.4f}, W1 is {want:.4f}; {hint}")
+
+
+def check_generator_loss(fn) -> bool:
+    r"""Check ``fn(d_fake)``: the non-saturating generator loss from the discriminator's logits on
+    generated samples, :math:`-\mathbb{E}\log\sigma(\ell_f) = \mathbb{E}\,\mathrm{softplus}(-\ell_f)`,
+    as a scalar tensor that autograd can differentiate."""
+    import torch
+
+    logits = torch.tensor([[-6.0], [-1.0], [0.0], [2.5]], requires_grad=True)
+    got, problem = _call(fn, (logits,), "a scalar tensor")
+    if problem:
+        return _verdict(False, problem)
+    if not torch.is_tensor(got) or got.numel() != 1 or not got.requires_grad:
+        return _verdict(False, "return a scalar torch tensor computed from d_fake, so that it has a gradient")
+    want = torch.nn.functional.softplus(-logits).mean()
+    slips = [(-torch.nn.functional.softplus(logits).mean(), "that is the saturating loss log(1 - D): it "
+              "flattens out exactly where D rejects the fakes"),
+             (-want, "the sign is flipped: the generator minimizes -log D(G(z))"),
+             (torch.nn.functional.softplus(-logits).sum(), "average over the batch instead of summing")]
+    if torch.isclose(got.detach(), want.detach(), rtol=1e-5):
+        (grad,) = torch.autograd.grad(got, logits)
+        return _verdict(True, f"loss {got.item():.4f}; its gradient at the most rejected fake "
+                              f"(logit -6) is {grad[0, 0].item():.4f}, not zero")
+    hint = next((h for value, h in slips if torch.isclose(got.detach(), value.detach(), rtol=1e-5)),
+                "compare with -mean(log(sigmoid(d_fake)))")
+    return _verdict(False, f"you return {got.item():.4f}, the loss is {want.item():.4f}; {hint}")

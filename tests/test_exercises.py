@@ -71,3 +71,21 @@ def test_w1_by_sorting_checker(capsys):
         assert not check_w1_by_sorting(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_generator_loss_checker(capsys):
+    import torch
+
+    from gan_course.exercises import check_generator_loss
+
+    assert check_generator_loss(lambda d: torch.nn.functional.softplus(-d).mean())
+    assert check_generator_loss(lambda d: -torch.log(torch.sigmoid(d)).mean())
+    assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda d: -torch.nn.functional.softplus(d).mean(), "saturating"),
+                       (lambda d: -torch.nn.functional.softplus(-d).mean(), "sign"),
+                       (lambda d: torch.nn.functional.softplus(-d).sum(), "average"),
+                       (lambda d: 1.0, "scalar torch tensor"),
+                       (lambda d: None, "returned None")]:
+        assert not check_generator_loss(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out
