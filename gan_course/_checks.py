@@ -13,12 +13,12 @@ def check_count(name: str, value, minimum: int = 0) -> int:
     return int(value)
 
 
-def check_positive(name: str, value) -> float:
-    """Return ``value`` as a float, or raise ``ValueError`` unless it is a finite number > 0."""
+def check_positive(name: str, value, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float, or raise ``ValueError`` unless it is a finite number > 0 (>= 0 with ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
-        math.isfinite(value) and value > 0
+        math.isfinite(value) and (value > 0 or (allow_zero and value == 0))
     ):
-        raise ValueError(f"{name}={value!r} must be a finite number > 0")
+        raise ValueError(f"{name}={value!r} must be a finite number {'>=' if allow_zero else '>'} 0")
     return float(value)
 
 

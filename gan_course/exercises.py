@@ -147,3 +147,32 @@ def check_generator_loss(fn) -> bool:
     hint = next((h for value, h in slips if torch.isclose(got.detach(), value.detach(), rtol=1e-5)),
                 "compare with -mean(log(sigmoid(d_fake)))")
     return _verdict(False, f"you return {got.item():.4f}, the loss is {want.item():.4f}; {hint}")
+
+
+def check_gaussian_kl(fn) -> bool:
+    r"""Check ``fn(mu, logvar)``: KL(N(mu, diag(exp(logvar))) || N(0, I)) per row, shape (n,),
+    :math:`\frac12\sum_j(\mu_j^2 + \sigma_j^2 - 1 - \log\sigma_j^2)` with :math:`\log\sigma_j^2` = ``logvar``."""
+    import torch
+
+    gen = torch.Generator().manual_seed(0)
+    mu, logvar = torch.randn(4, 3, generator=gen), torch.randn(4, 3, generator=gen)
+    got, problem = _call(fn, (mu, logvar), "a tensor of shape (n,)")
+    if problem:
+        return _verdict(False, problem)
+    if not torch.is_tensor(got):
+        return _verdict(False, "return a torch tensor, one KL per row")
+    terms = mu.pow(2) + logvar.exp() - 1 - logvar
+    want = 0.5 * terms.sum(1)
+    sigma = torch.exp(0.5 * logvar)
+    slips = [(0.5 * terms, "sum over the latent dimensions (dim=1): one KL per image, shape (n,)"),
+             (terms.sum(1), "you forgot the factor 1/2"),
+             (0.5 * (mu.pow(2) + logvar.pow(2) - 1 - logvar).sum(1), "logvar is log sigma^2, so sigma^2 = "
+              "exp(logvar), not logvar^2"),
+             (0.5 * (mu.pow(2) + sigma - 1 - torch.log(sigma)).sum(1), "that uses sigma where sigma^2 "
+              "belongs: sigma^2 = exp(logvar)"),
+             (-want, "the sign is flipped: a KL is never negative")]
+    if got.shape == want.shape and torch.allclose(got, want, rtol=1e-5):
+        return _verdict(True, f"KL per row {[round(v, 3) for v in got.tolist()]}; 0 only when mu = 0 and sigma = 1")
+    hint = next((h for value, h in slips if got.shape == value.shape and torch.allclose(got, value, rtol=1e-5)),
+                "compare with 1/2 * sum(mu^2 + exp(logvar) - 1 - logvar, dim=1)")
+    return _verdict(False, f"your result {tuple(got.shape)} differs from the KL {want.tolist()}; {hint}")

@@ -89,3 +89,25 @@ def test_generator_loss_checker(capsys):
         assert not check_generator_loss(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_gaussian_kl_checker(capsys):
+    import torch
+
+    from gan_course.exercises import check_gaussian_kl
+    from gan_course.models.vae import gaussian_kl
+
+    assert check_gaussian_kl(gaussian_kl)
+    assert check_gaussian_kl(lambda m, lv: -0.5 * torch.sum(1 + lv - m ** 2 - lv.exp(), dim=1))
+    assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda m, lv: 0.5 * (m ** 2 + lv.exp() - 1 - lv), "sum over the latent"),
+                       (lambda m, lv: (m ** 2 + lv.exp() - 1 - lv).sum(1), "factor 1/2"),
+                       (lambda m, lv: 0.5 * (m ** 2 + lv ** 2 - 1 - lv).sum(1), "not logvar^2"),
+                       (lambda m, lv: 0.5 * (m ** 2 + (lv / 2).exp() - 1 - lv / 2).sum(1), "sigma where sigma^2"),
+                       (lambda m, lv: -0.5 * (m ** 2 + lv.exp() - 1 - lv).sum(1), "sign"),
+                       (lambda m, lv: [0.0], "torch tensor"),
+                       (lambda m, lv: m.sum(1), "compare with"),
+                       (lambda m, lv: None, "returned None")]:
+        assert not check_gaussian_kl(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out

@@ -244,3 +244,69 @@ def test_gan_lab_trains_redraws_and_obeys_its_controls():
 
     asyncio.run(play_for_a_moment())
     assert lab.trainer.steps_done > 0 and lab.trainer.steps_done % 5 == 0
+
+
+@pytest.fixture(scope="module")
+def small_vaes():
+    import torch
+
+    from gan_course.models.vae import VAE
+
+    torch.manual_seed(0)
+    x = torch.rand(40, 1, 28, 28)
+    y = torch.arange(40) % 10
+    return {0.5: VAE(2, hidden=16), 4.0: VAE(2, hidden=16)}, x, y
+
+
+def test_latent_explorer_decodes_z_and_the_path_between_two_digits(small_vaes):
+    import types
+
+    import torch
+
+    from gan_course.plotting import tile_images
+    from gan_course.widgets import LatentExplorer
+
+    model, x, y = small_vaes[0][0.5], small_vaes[1], small_vaes[2]
+    dash = LatentExplorer(model, x, y, start=3, end=7, steps=6)
+    dash.z1.value, dash.z2.value = 1.5, -2.0
+    np.testing.assert_allclose(dash.digit.get_array(), model.images(torch.tensor([[1.5, -2.0]]))[0, 0].numpy())
+    assert dash.values["z₁"] == 1.5 and dash.values["z₂"] == -2.0
+    mu = model.encode(x)[0].detach().numpy()
+    path = dash.path()
+    np.testing.assert_allclose(path[[0, -1]], mu[[3, 7]], rtol=1e-6)
+    np.testing.assert_allclose(dash.path_line.get_xydata(), path)
+    strip = tile_images(model.images(torch.as_tensor(path, dtype=torch.float32)), nrow=6)
+    np.testing.assert_allclose(dash.path_image.get_array(), strip)
+    dash.end.value = 9
+    assert dash.path_title.get_text().endswith("#3 (a 3) to #9 (a 9)")
+    np.testing.assert_allclose(dash.path()[-1], mu[9], rtol=1e-6)
+    map_ax = dash.path_line.axes
+    dash._on_click(types.SimpleNamespace(inaxes=map_ax, xdata=0.25, ydata=0.75))
+    assert (dash.z1.value, dash.z2.value) == (0.25, 0.75)
+    with pytest.raises(ValueError, match="latent_dim=2"):
+        from gan_course.models.vae import VAE
+
+        LatentExplorer(VAE(3, hidden=8), x, y)
+
+
+def test_beta_dashboard_swaps_reconstructions_codes_and_scores(small_vaes):
+    import torch
+
+    from gan_course.models.vae import evaluate
+    from gan_course.widgets import BetaDashboard
+
+    runs, x, y = small_vaes
+    dash = BetaDashboard(runs, x[:5], x, y, live=False)
+    for beta, model in runs.items():
+        dash.beta.value = beta
+        codes = np.clip(model.encode(x)[0].detach().numpy(), -dash.LIM, dash.LIM)
+        np.testing.assert_allclose(dash.points.get_offsets(), codes)
+        recon = model.images(model.encode(x[:5])[0]).numpy()
+        np.testing.assert_allclose(dash.recon_image.get_array()[32:60, 2:30], recon[0, 0])  # row 2: reconstructions
+        np.testing.assert_allclose(dash.recon_image.get_array()[2:30, 2:30], x[0, 0].numpy())
+        assert dash.recon_image.get_array().shape == (2 * 30 + 2, 8 * 30 + 2)  # 5 digits fill one row of 8
+        assert dash.values["−ELBO"] == pytest.approx(evaluate(model, x)["neg_elbo"])
+        assert dash.values["−ELBO"] == pytest.approx(dash.values["reconstruction"] + dash.values["KL"])
+    assert torch.is_tensor(x) and "β</b> = 4" in dash.readout.value
+    with pytest.raises(ValueError, match="runs"):
+        BetaDashboard({}, x[:5], x, y)

@@ -1,0 +1,164 @@
+"""Lesson 04: walk the latent plane of a 2-D VAE, and slide the weight of its KL term."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gan_course.plotting import tile_images
+from gan_course.widgets.base import Dashboard, slider
+
+CLASS_COLORS = "tab10"
+
+
+def _encode(model, x):
+    import torch
+
+    with torch.no_grad():
+        return model.encode(torch.as_tensor(x))[0].cpu().numpy()
+
+
+def _decode(model, z):
+    import torch
+
+    return model.images(torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(-1, 2)).cpu().numpy()
+
+
+def _reconstruct(model, x):
+    import torch
+
+    with torch.no_grad():
+        return model.images(model.encode(torch.as_tensor(x))[0]).cpu().numpy()
+
+
+def _check_2d(model):
+    if getattr(model, "latent_dim", None) != 2:
+        raise ValueError(f"model must be a VAE with a 2-D latent (latent_dim=2), got latent_dim="
+                         f"{getattr(model, 'latent_dim', None)}")
+
+
+class LatentExplorer(Dashboard):
+    """Move z over the latent plane of a 2-D VAE and watch the decoded digit.
+
+    Left: the encoded means of held-out digits, coloured by class, and the current z
+    (a click on the plane moves it there, in JupyterLab). Right: the digit decoded
+    from z. Below: the straight path in latent space from held-out digit ``start``
+    to digit ``end``, decoded in ``steps`` images.
+    """
+
+    LIM = 4.0
+
+    def __init__(self, model, x, y, *, z=(0.0, 0.0), start: int = 0, end: int = 1, steps: int = 10,
+                 live: bool = True):
+        import ipywidgets as w
+        from matplotlib.figure import Figure
+
+        _check_2d(model)
+        self.model, self.x, self.y, self.steps = model, x, np.asarray(y), steps
+        self.mu = _encode(model, x)
+        self.z1 = slider(w, "z₁", z[0], -self.LIM, self.LIM, 0.05)
+        self.z2 = slider(w, "z₂", z[1], -self.LIM, self.LIM, 0.05)
+        self.start = w.BoundedIntText(value=start, min=0, max=len(x) - 1, description="path from held-out image #")
+        self.end = w.BoundedIntText(value=end, min=0, max=len(x) - 1, description="to image #")
+        for box in (self.start, self.end):
+            box.style.description_width = "initial"
+        self.fig = Figure(figsize=(9, 6.2), layout="constrained")
+        grid = self.fig.add_gridspec(2, 2, height_ratios=[3, 1], width_ratios=[1.4, 1])
+        ax_map, ax_digit, ax_path = (self.fig.add_subplot(grid[0, 0]), self.fig.add_subplot(grid[0, 1]),
+                                     self.fig.add_subplot(grid[1, :]))
+        points = ax_map.scatter(*self.mu.T, c=np.asarray(y), cmap=CLASS_COLORS, vmin=-0.5, vmax=9.5, s=5, alpha=0.6)
+        self.fig.colorbar(points, ax=ax_map, ticks=range(10), label="digit")
+        (self.path_line,) = ax_map.plot([], [], "k-o", lw=1.5, ms=4)
+        (self.marker,) = ax_map.plot([], [], "X", color="k", mec="w", ms=14)
+        ax_map.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), aspect="equal", xlabel="z₁", ylabel="z₂",
+                   title="held-out digits, encoded (means)")
+        self.digit = ax_digit.imshow(np.zeros((28, 28)), cmap="gray", vmin=0, vmax=1)
+        ax_digit.set_axis_off()
+        self.digit_title = ax_digit.set_title("")
+        self.path_image = ax_path.imshow(np.zeros((32, 30 * steps + 2)), cmap="gray", vmin=0, vmax=1, aspect="equal")
+        ax_path.set_axis_off()
+        self.path_title = ax_path.set_title("")
+        dynamic = [self.path_line, self.marker, self.digit, self.digit_title, self.path_image, self.path_title]
+        self._setup([self.z1, self.z2, self.start, self.end], dynamic, live=live)
+        if self.image is None:
+            self.fig.canvas.mpl_connect("button_press_event", self._on_click)
+
+    def _on_click(self, event):
+        if event.inaxes is not None and event.inaxes.get_title().startswith("held-out"):
+            self.z1.value, self.z2.value = float(event.xdata), float(event.ydata)
+
+    def path(self) -> np.ndarray:
+        """The ``steps`` latent points from digit ``start``'s mean to digit ``end``'s, shape (steps, 2)."""
+        t = np.linspace(0, 1, self.steps)[:, None]
+        return (1 - t) * self.mu[self.start.value] + t * self.mu[self.end.value]
+
+    def _update(self) -> dict:
+        z = np.array([self.z1.value, self.z2.value])
+        self.marker.set_data([z[0]], [z[1]])
+        self.digit.set_data(_decode(self.model, z)[0, 0])
+        self.digit_title.set_text(f"decoded from z = ({z[0]:.2f}, {z[1]:.2f})")
+        path = self.path()
+        self.path_line.set_data(path[:, 0], path[:, 1])
+        self.path_image.set_data(tile_images(_decode(self.model, path), nrow=self.steps))
+        a, b = self.start.value, self.end.value
+        self.path_title.set_text(f"the straight path from held-out image #{a} (a {self.y[a]}) to #{b} (a {self.y[b]})")
+        return {"z₁": float(z[0]), "z₂": float(z[1]), "path length": float(np.linalg.norm(path[-1] - path[0]))}
+
+
+class BetaDashboard(Dashboard):
+    """Choose the KL weight beta among VAEs trained with it: reconstructions and the latent codes.
+
+    ``runs`` maps beta to a trained 2-D VAE. Left: held-out digits ``x_show``, 8 per row,
+    each row followed by its reconstructions. Right: the encoded means of ``x``, coloured by ``y``, over the
+    prior's 1, 2 and 3 sigma circles; codes beyond the axes are pinned to the edge.
+    The readout gives the held-out reconstruction term, the KL and the negative ELBO
+    (at beta = 1, the true bound), in nats per image.
+    """
+
+    LIM = 6.0
+
+    def __init__(self, runs: dict, x_show, x, y, *, beta=None, live: bool = True):
+        import ipywidgets as w
+        from matplotlib.figure import Figure
+
+        from gan_course.models.vae import evaluate
+
+        if not runs:
+            raise ValueError("runs must map at least one beta to a trained VAE")
+        for model in runs.values():
+            _check_2d(model)
+        self.betas = sorted(runs)
+        self.runs, self.x_show = runs, x_show
+        self.codes = {b: np.clip(_encode(m, x), -self.LIM, self.LIM) for b, m in runs.items()}
+        self.recons = {b: self._pairs(np.asarray(x_show), _reconstruct(m, x_show)) for b, m in runs.items()}
+        self.scores = {b: evaluate(m, x) for b, m in runs.items()}
+        self.beta = w.SelectionSlider(options=self.betas, value=beta if beta is not None else self.betas[0],
+                                      description="KL weight β", style={"description_width": "initial"})
+        self.fig = Figure(figsize=(10, 4.4), layout="constrained")
+        ax_rec, ax_lat = self.fig.subplots(1, 2, width_ratios=[1.5, 1])
+        self.recon_image = ax_rec.imshow(self.recons[self.betas[0]], cmap="gray", vmin=0, vmax=1)
+        ax_rec.set_axis_off()
+        ax_rec.set_title("held-out digits, each row followed by its reconstructions")
+        theta = np.linspace(0, 2 * np.pi, 200)
+        for r in (1, 2, 3):
+            ax_lat.plot(r * np.cos(theta), r * np.sin(theta), color="gray", lw=0.7, ls=":")
+        self.points = ax_lat.scatter(*self.codes[self.betas[0]].T, c=np.asarray(y), cmap=CLASS_COLORS,
+                                     vmin=-0.5, vmax=9.5, s=5, alpha=0.6)
+        ax_lat.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), aspect="equal", xlabel="z₁", ylabel="z₂",
+                   title="codes (means); circles: prior's 1, 2, 3σ")
+        self._setup([self.beta], [self.recon_image, self.points], live=live)
+
+    @staticmethod
+    def _pairs(originals, recons, per_row: int = 8):
+        """Rows of ``per_row`` originals, each followed by a row of their reconstructions (black fill)."""
+        rows = []
+        for i in range(0, len(originals), per_row):
+            for block in (originals[i:i + per_row], recons[i:i + per_row]):
+                rows += [block, np.zeros((per_row - len(block), *block.shape[1:]), dtype=block.dtype)]
+        return tile_images(np.concatenate(rows), nrow=per_row)
+
+    def _update(self) -> dict:
+        beta = self.beta.value
+        self.recon_image.set_data(self.recons[beta])
+        self.points.set_offsets(self.codes[beta])
+        s = self.scores[beta]
+        return {"β": float(beta), "reconstruction": s["recon"], "KL": s["kl"], "−ELBO": s["neg_elbo"]}
