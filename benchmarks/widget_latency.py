@@ -20,8 +20,18 @@ import time
 
 import numpy as np
 
-from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, ParallelLinesDashboard,
-                                PushforwardDashboard, SaturationDashboard)
+from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer,
+                                ParallelLinesDashboard, PushforwardDashboard, SaturationDashboard)
+
+
+def latent_explorer(live):
+    """Lesson 04's explorer on the shipped 2-D VAE and the 1,000 held-out digits (a step decodes z)."""
+    from gan_course.data import load_mnist, train_heldout_split
+    from gan_course.models.vae import pretrained_vae
+
+    _, _, x_held, y_held = train_heldout_split(*load_mnist("subset", value_range=(0, 1)), seed=0)
+    return LatentExplorer(pretrained_vae("vae-z2"), x_held, y_held, live=live)
+
 
 # dashboard factory, the slider to move, and the values it sweeps through
 DASHBOARDS = {
@@ -31,6 +41,7 @@ DASHBOARDS = {
     "SaturationDashboard": (SaturationDashboard, "theta", np.linspace(0.0, 3.0, 61)),
     "EarthMoverDashboard": (EarthMoverDashboard, "q_mean", np.linspace(0.0, 11.0, 23)),
     "ParallelLinesDashboard": (ParallelLinesDashboard, "theta", np.linspace(-1.0, 1.0, 41)),
+    "LatentExplorer": (latent_explorer, "z1", np.linspace(-3.0, 3.0, 31)),
 }
 
 
@@ -53,8 +64,11 @@ def summary(times):
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--only", nargs="*", choices=sorted(DASHBOARDS), help="time these dashboards alone")
     args = parser.parse_args(argv)
     for name, (factory, slider, values) in DASHBOARDS.items():
+        if args.only and name not in args.only:
+            continue
         live, fallback = factory(live=True), factory(live=False)
         live.fig.canvas.draw()  # the first full draw, as when JupyterLab shows the canvas
         time_steps(live, slider, values, 5)  # warm up

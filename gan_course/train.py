@@ -41,6 +41,7 @@ class TrainSettings:
     betas: tuple = (0.5, 0.999)
     optimizer: str = "adam"
     seed: int = 0
+    decay_steps: int | None = None  # decay both learning rates linearly to 0 at this step (as WGAN-GP's code does)
 
     def __post_init__(self):
         check_count("batch_size", self.batch_size, 1)
@@ -48,6 +49,8 @@ class TrainSettings:
         check_positive("lr_g", self.lr_g)
         check_positive("lr_d", self.lr_d)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        if self.decay_steps is not None:
+            check_count("decay_steps", self.decay_steps, 1)
 
 
 class Trainer:
@@ -82,6 +85,8 @@ class Trainer:
                 raise ValueError("real must hold at least one sample")
         self.opt_g, self.opt_d = self._optimizer(G, self.settings.lr_g), self._optimizer(D, self.settings.lr_d)
         self.steps_done = 0
+        self.updates = {"D": 0, "G": 0}  # optimizer steps of each player, lone d_step / g_step included
+        self.last = {}  # the latest d_step and g_step records
         self.history = {"step": [], "d_loss": [], "g_loss": [], "d_real": [], "d_fake": [],
                         "grad_norm_d": [], "grad_norm_g": []}
 
@@ -139,8 +144,11 @@ class Trainer:
         grad_norm = self._grad_norm(self.D)
         self.opt_d.step()
         self.loss.after_d_step(self.D)
-        return {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
-                "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}}
+        self.updates["D"] += 1
+        record = {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
+                  "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}}
+        self.last.update(record)
+        return record
 
     def g_step(self) -> dict:
         """One generator update; returns its loss as a float."""
@@ -151,10 +159,18 @@ class Trainer:
         total.backward()
         grad_norm = self._grad_norm(self.G)
         self.opt_g.step()
-        return {"g_loss": value, "grad_norm_g": grad_norm}
+        self.updates["G"] += 1
+        record = {"g_loss": value, "grad_norm_g": grad_norm}
+        self.last.update(record)
+        return record
 
     def step(self) -> dict:
         """``d_steps`` discriminator updates, then one generator update; recorded in ``history``."""
+        if self.settings.decay_steps is not None:
+            factor = max(0.0, 1 - self.steps_done / self.settings.decay_steps)
+            for opt, lr in ((self.opt_g, self.settings.lr_g), (self.opt_d, self.settings.lr_d)):
+                for group in opt.param_groups:
+                    group["lr"] = lr * factor
         for _ in range(self.settings.d_steps):
             record = self.d_step()
         record.update(self.g_step())

@@ -1,5 +1,6 @@
-"""A real browser: open lessons 00 and 01 in JupyterLab (served by `make lab`), run each top to
-bottom, move a slider, and check the numbers and the picture the learner sees.
+"""A real browser: open lessons in JupyterLab (served by `make lab`, quick budget), run each top
+to bottom, move a slider or press the lab's buttons, and check the numbers and the picture the
+learner sees.
 
 Needs Debian's chromium (``.ci/run`` installs it). Elsewhere the test is skipped
 when no chromium is found; in CI (``CI=true``) a missing browser is a failure.
@@ -7,6 +8,8 @@ when no chromium is found; in CI (``CI=true``) a missing browser is a failure.
 
 import hashlib
 import os
+import re
+import time
 import shutil
 from pathlib import Path
 
@@ -125,3 +128,37 @@ def test_lesson_01_runs_and_moving_q_changes_kl_to_the_right_value(lab, page):
     for key in ("KL(p||q)", "KL(q||p)", "JS"):
         expect(readout).to_contain_text(f"{key} = {expected[key]:.4g}", timeout=30_000)
     assert_redrawn(page, figure, picture, lesson)
+
+
+def test_lesson_05_lab_plays_pauses_and_steps_in_the_browser(lab, page):
+    from playwright.sync_api import expect
+
+    lesson = ROOT / "notebooks" / "05_gan_2d_lab.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    readout = panel.locator(".gc-readout").first
+    expect(readout).to_contain_text("step = 10", timeout=30_000)  # lab.train(10) in the quick budget
+
+    def step():
+        return int(re.search(r"step = (\d+)", readout.inner_text()).group(1))
+
+    figure = panel.locator(".jupyter-matplotlib-figure canvas").first
+    figure.scroll_into_view_if_needed()
+    before = figure.screenshot()
+    panel.locator("button", has_text="step D").first.click()
+    panel.locator("button", has_text="step G").first.click()
+    expect(readout).to_contain_text("D / G updates = 11 / 11", timeout=30_000)
+    assert step() == 10  # lone D and G updates are not training steps
+    play = panel.locator("button", has_text="play").first
+    play.click()
+    deadline = time.monotonic() + 60
+    while step() < 40 and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert step() >= 40, "play did not keep training"
+    play.click()  # pause
+    page.wait_for_timeout(1000)  # a frame in flight may still land
+    paused = step()
+    page.wait_for_timeout(1500)
+    assert step() == paused, "training went on after pause"
+    page.wait_for_timeout(500)
+    assert figure.screenshot() != before, "the lab's figure did not redraw while training"
+    page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_after_play.png"))

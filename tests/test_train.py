@@ -48,6 +48,10 @@ def test_history_records_every_term_and_d_steps_per_g_step():
     d_state = next(iter(trainer.opt_d.state.values()))
     g_state = next(iter(trainer.opt_g.state.values()))
     assert int(d_state["step"]) == 18 and int(g_state["step"]) == 6
+    assert trainer.updates == {"D": 18, "G": 6}
+    record = trainer.d_step()  # a lone update counts, and is the latest record, but is not a step
+    assert trainer.updates == {"D": 19, "G": 6} and trainer.steps_done == 6
+    assert trainer.last["d_loss"] == record["d_loss"] and trainer.last["g_loss"] == h["g_loss"][-1]
 
 
 def test_same_seed_same_run():
@@ -92,7 +96,8 @@ def test_nan_stops_with_the_step_number():
 
 
 @pytest.mark.parametrize("kwargs, match", [({"d_steps": 0}, "d_steps=0"), ({"batch_size": -1}, "batch_size=-1"),
-                                           ({"optimizer": "sgd"}, "optimizer='sgd'"), ({"lr_g": 0}, "lr_g=0")])
+                                           ({"optimizer": "sgd"}, "optimizer='sgd'"), ({"lr_g": 0}, "lr_g=0"),
+                                           ({"decay_steps": 0}, "decay_steps=0")])
 def test_bad_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         TrainSettings(**kwargs)
@@ -102,3 +107,17 @@ def test_empty_data_is_refused():
     G, D = small_models()
     with pytest.raises(ValueError, match="real must hold"):
         Trainer(G, D, NonSaturating(), np.zeros((0, 1)), 2, device="cpu")
+
+
+def test_learning_rates_decay_linearly_to_zero():
+    G, D = small_models()
+    trainer = Trainer(G, D, NonSaturating(), torch.randn(100, 1), 2,
+                      TrainSettings(batch_size=8, lr_g=1e-3, lr_d=4e-3, decay_steps=4), device="cpu")
+    seen = []
+    trainer.run(6, callbacks=[(1, lambda t: seen.append((t.opt_g.param_groups[0]["lr"], t.opt_d.param_groups[0]["lr"])))],
+                progress=False)
+    # the rate used by step k (1-based) is lr * (1 - (k - 1) / 4), never below 0
+    np.testing.assert_allclose(seen, [(1e-3 * f, 4e-3 * f) for f in (1, 0.75, 0.5, 0.25, 0, 0)], atol=1e-15)
+    frozen = [p.detach().clone() for p in G.parameters()]
+    trainer.run(1, progress=False)
+    assert all(torch.equal(a, b) for a, b in zip(frozen, G.parameters()))  # lr 0: no more change

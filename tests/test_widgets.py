@@ -224,6 +224,8 @@ def test_gan_lab_trains_redraws_and_obeys_its_controls():
     g_before = [p.detach().clone() for p in lab.trainer.G.parameters()]
     d_before = [p.detach().clone() for p in lab.trainer.D.parameters()]
     lab.buttons["step D"].click()
+    assert lab.values["step"] == 30 and lab.values["D / G updates"] == "31 / 30"
+    assert lab.values["D loss"] == lab.trainer.last["d_loss"] != lab.trainer.history["d_loss"][-1]
     assert all(torch.equal(a, b) for a, b in zip(g_before, lab.trainer.G.parameters()))
     assert not all(torch.equal(a, b) for a, b in zip(d_before, lab.trainer.D.parameters()))
     # learning rates and D steps reach the running trainer

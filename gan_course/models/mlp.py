@@ -25,3 +25,30 @@ def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectra
         if i < len(sizes) - 2:
             modules.append(torch.nn.ReLU())
     return torch.nn.Sequential(*modules)
+
+
+def packed(D, m: int):
+    """PacGAN's packing (Lin et al. 2018): ``D`` judges ``m`` samples at once, concatenated.
+
+    Returns a module taking a batch (n, d) with n divisible by ``m`` and giving
+    (n / m, 1) outputs: consecutive rows i*m .. i*m + m - 1 form pack i. ``D`` must take
+    ``m * d`` inputs. A discriminator that sees several samples together can tell
+    when the generated ones are all alike, which penalizes mode collapse.
+    """
+    import torch
+
+    from gan_course._checks import check_count
+
+    m = check_count("m", m, 1)
+
+    class Packed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.D, self.m = D, m
+
+        def forward(self, x):
+            if len(x) % self.m:
+                raise ValueError(f"the batch of {len(x)} samples does not split into packs of m={self.m}")
+            return self.D(x.reshape(len(x) // self.m, -1))
+
+    return Packed()

@@ -103,6 +103,7 @@ class GANLabDashboard(Dashboard):
     def _apply_settings(self):
         """New learning rates and D steps take effect on the running trainer (no restart)."""
         self.trainer.settings.d_steps = self.d_steps.value
+        self.trainer.settings.lr_g, self.trainer.settings.lr_d = self.lr_g.value, self.lr_d.value
         for opt, lr in ((self.trainer.opt_g, self.lr_g.value), (self.trainer.opt_d, self.lr_d.value)):
             for group in opt.param_groups:
                 group["lr"] = lr
@@ -150,9 +151,9 @@ class GANLabDashboard(Dashboard):
         if m:
             values.update({"modes": f"{m['modes']}/{len(self.data.centers)}", "high quality": m["high_quality"],
                            "mode KL": m["mode_kl"]})
-        h = self.trainer.history
-        if h["step"]:
-            values.update({"D loss": h["d_loss"][-1], "G loss": h["g_loss"][-1]})
+        values["D / G updates"] = f"{self.trainer.updates['D']} / {self.trainer.updates['G']}"
+        last = self.trainer.last
+        values.update({name: last[key] for name, key in (("D loss", "d_loss"), ("G loss", "g_loss")) if key in last})
         return values
 
     def _z_grid(self):

@@ -97,10 +97,12 @@ class LatentExplorer(Dashboard):
         self.digit.set_data(_decode(self.model, z)[0, 0])
         self.digit_title.set_text(f"decoded from z = ({z[0]:.2f}, {z[1]:.2f})")
         path = self.path()
-        self.path_line.set_data(path[:, 0], path[:, 1])
-        self.path_image.set_data(tile_images(_decode(self.model, path), nrow=self.steps))
         a, b = self.start.value, self.end.value
-        self.path_title.set_text(f"the straight path from held-out image #{a} (a {self.y[a]}) to #{b} (a {self.y[b]})")
+        if getattr(self, "_path_ends", None) != (a, b):  # decode the path only when its ends move
+            self._path_ends = (a, b)
+            self.path_line.set_data(path[:, 0], path[:, 1])
+            self.path_image.set_data(tile_images(_decode(self.model, path), nrow=self.steps))
+            self.path_title.set_text(f"the straight path from held-out image #{a} (a {self.y[a]}) to #{b} (a {self.y[b]})")
         return {"z₁": float(z[0]), "z₂": float(z[1]), "path length": float(np.linalg.norm(path[-1] - path[0]))}
 
 
