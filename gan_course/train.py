@@ -14,6 +14,8 @@ discriminator's named terms (``d_loss_real``, ``d_loss_fake``, ``d_loss_penalty`
 the mean raw outputs D(x) and D(G(z)) (``d_real``, ``d_fake``), and each player's
 gradient norm (``grad_norm_d``, ``grad_norm_g``). A loss that becomes
 NaN or infinite stops training with a ``FloatingPointError`` naming the step.
+``updates`` counts each player's optimizer steps (lone ``d_step``/``g_step`` calls
+included) and ``last`` holds the latest record of each, for live readouts.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class TrainSettings:
 
     WGAN with clipping wants ``optimizer="rmsprop"``, lr 5e-5, ``d_steps=5``; WGAN-GP
     wants lr 1e-4, betas (0, 0.9), ``d_steps=5`` (their papers' Algorithm 1).
+    ``decay_steps=N`` scales both learning rates by ``max(0, 1 - t / N)`` at step t
+    (the linear decay of WGAN-GP's released code); None keeps them constant.
     """
 
     batch_size: int = 256

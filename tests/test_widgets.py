@@ -312,3 +312,25 @@ def test_beta_dashboard_swaps_reconstructions_codes_and_scores(small_vaes):
     assert torch.is_tensor(x) and "β</b> = 4" in dash.readout.value
     with pytest.raises(ValueError, match="runs"):
         BetaDashboard({}, x[:5], x, y)
+
+
+def test_latent_explorer_blits_z_steps_and_redraws_all_when_the_path_moves(small_vaes):
+    from gan_course.widgets import LatentExplorer
+
+    runs, x, y = small_vaes
+    dash = LatentExplorer(runs[0.5], x, y, start=0, end=1)
+    canvas = dash.fig.canvas
+
+    def blitted_equals_full_redraw():
+        blitted = np.asarray(canvas.buffer_rgba()).copy()
+        canvas.draw()
+        return np.array_equal(blitted, np.asarray(canvas.buffer_rgba()))
+
+    canvas.draw()
+    dash.z1.value = 1.0
+    assert dash._background is not None and blitted_equals_full_redraw()
+    dash.end.value = 5  # the path is not blitted: its move drops the background for a full draw
+    assert dash._background is None
+    canvas.draw()
+    dash.z2.value = -0.5
+    assert blitted_equals_full_redraw()

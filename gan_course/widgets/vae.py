@@ -24,10 +24,7 @@ def _decode(model, z):
 
 
 def _reconstruct(model, x):
-    import torch
-
-    with torch.no_grad():
-        return model.images(model.encode(torch.as_tensor(x))[0]).cpu().numpy()
+    return _decode(model, _encode(model, x))
 
 
 def _check_2d(model):
@@ -77,7 +74,7 @@ class LatentExplorer(Dashboard):
         self.path_image = ax_path.imshow(np.zeros((32, 30 * steps + 2)), cmap="gray", vmin=0, vmax=1, aspect="equal")
         ax_path.set_axis_off()
         self.path_title = ax_path.set_title("")
-        dynamic = [self.path_line, self.marker, self.digit, self.digit_title, self.path_image, self.path_title]
+        dynamic = [self.marker, self.digit, self.digit_title]  # the path is redrawn in full, and only when it moves
         self._setup([self.z1, self.z2, self.start, self.end], dynamic, live=live)
         if self.image is None:
             self.fig.canvas.mpl_connect("button_press_event", self._on_click)
@@ -99,7 +96,7 @@ class LatentExplorer(Dashboard):
         path = self.path()
         a, b = self.start.value, self.end.value
         if getattr(self, "_path_ends", None) != (a, b):  # decode the path only when its ends move
-            self._path_ends = (a, b)
+            self._path_ends, self._background = (a, b), None  # no saved background: the next refresh draws all
             self.path_line.set_data(path[:, 0], path[:, 1])
             self.path_image.set_data(tile_images(_decode(self.model, path), nrow=self.steps))
             self.path_title.set_text(f"the straight path from held-out image #{a} (a {self.y[a]}) to #{b} (a {self.y[b]})")
