@@ -162,3 +162,16 @@ def test_lesson_05_lab_plays_pauses_and_steps_in_the_browser(lab, page):
     page.wait_for_timeout(500)
     assert figure.screenshot() != before, "the lab's figure did not redraw while training"
     page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_after_play.png"))
+
+
+def test_lesson_04_runs_and_the_latent_explorer_follows_its_slider(lab, page):
+    from playwright.sync_api import expect
+
+    lesson = ROOT / "notebooks" / "04_vae.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    readout = panel.locator(".gc-readout").first  # the explorer's: z1 is the lesson's first slider
+    expect(readout).to_contain_text("z₁ = 0", timeout=30_000)
+    figure, picture = step_first_slider(page, panel, 5)  # 5 steps of 0.05
+    expect(readout).to_contain_text("z₁ = 0.25", timeout=30_000)
+    expect(readout).to_contain_text("z₂ = 0")
+    assert_redrawn(page, figure, picture, lesson)
