@@ -151,11 +151,8 @@ class Trainer:
         grad_norm = self._grad_norm(self.D)
         self.opt_d.step()
         self.loss.after_d_step(self.D)
-        self.updates["D"] += 1
-        record = {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
-                  "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}}
-        self.last.update(record)
-        return record
+        return self._count("D", {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
+                                 "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}})
 
     def g_step(self) -> dict:
         """One generator update; returns its loss as a float."""
@@ -166,8 +163,11 @@ class Trainer:
         total.backward()
         grad_norm = self._grad_norm(self.G)
         self.opt_g.step()
-        self.updates["G"] += 1
-        record = {"g_loss": value, "grad_norm_g": grad_norm}
+        return self._count("G", {"g_loss": value, "grad_norm_g": grad_norm})
+
+    def _count(self, player: str, record: dict) -> dict:
+        """Count one optimizer step of ``player`` and keep ``record`` as its latest."""
+        self.updates[player] += 1
         self.last.update(record)
         return record
 
