@@ -144,12 +144,7 @@ class Trainer:
         penalty = self.loss.penalty(self.D, x_real, x_fake)
         if penalty is not None:
             terms["penalty"] = penalty
-        total = sum(terms.values())
-        value = self._check("discriminator", total, terms)
-        self.opt_d.zero_grad(set_to_none=True)
-        total.backward()
-        grad_norm = self._grad_norm(self.D)
-        self.opt_d.step()
+        value, grad_norm = self._descend("discriminator", self.D, self.opt_d, terms)
         self.loss.after_d_step(self.D)
         return self._count("D", {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
                                  "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}})
@@ -157,13 +152,18 @@ class Trainer:
     def g_step(self) -> dict:
         """One generator update; returns its loss as a float."""
         terms = self.loss.g_terms(self.D(self.G(self.sample_z(self.settings.batch_size))))
-        total = sum(terms.values())
-        value = self._check("generator", total, terms)
-        self.opt_g.zero_grad(set_to_none=True)
-        total.backward()
-        grad_norm = self._grad_norm(self.G)
-        self.opt_g.step()
+        value, grad_norm = self._descend("generator", self.G, self.opt_g, terms)
         return self._count("G", {"g_loss": value, "grad_norm_g": grad_norm})
+
+    def _descend(self, who: str, model, opt, terms: dict):
+        """One optimizer step on the sum of ``terms``; returns (loss value, gradient norm)."""
+        total = sum(terms.values())
+        value = self._check(who, total, terms)
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        grad_norm = self._grad_norm(model)
+        opt.step()
+        return value, grad_norm
 
     def _count(self, player: str, record: dict) -> dict:
         """Count one optimizer step of ``player`` and keep ``record`` as its latest."""
