@@ -27,10 +27,10 @@ from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitD
 def latent_explorer(live):
     """Lesson 04's explorer on the shipped 2-D VAE and the 1,000 held-out digits (a step decodes z)."""
     from gan_course.data import load_mnist, train_heldout_split
-    from gan_course.models.vae import pretrained_vae
+    from gan_course.checkpoints import pretrained
 
     _, _, x_held, y_held = train_heldout_split(*load_mnist("subset", value_range=(0, 1)), seed=0)
-    return LatentExplorer(pretrained_vae("vae-z2"), x_held, y_held, live=live)
+    return LatentExplorer(pretrained("vae-z2"), x_held, y_held, live=live)
 
 
 # dashboard factory, the slider to move, and the values it sweeps through

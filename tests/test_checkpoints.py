@@ -37,7 +37,7 @@ def test_a_tampered_file_is_refused_with_the_command_to_rebuild(saved):
 
 def test_missing_file_and_unknown_name(saved):
     _, path, directory = saved
-    with pytest.raises(KeyError, match=r"name='vae'.*available: \['tiny-mlp'\]"):
+    with pytest.raises(ValueError, match=r"name='vae'.*available: \['tiny-mlp'\]"):
         load_checkpoint("vae", directory=directory)
     path.unlink()
     with pytest.raises(FileNotFoundError, match="tiny-mlp.pt is missing; recreate it with"):
@@ -72,3 +72,29 @@ def test_every_shipped_checkpoint_matches_its_manifest():
     for name, entry in read_manifest(SHIPPED).items():
         assert sha256_of(SHIPPED / entry["file"]) == entry["sha256"], name
         assert entry["command"].startswith("python -m gan_course"), name
+
+
+def test_pretrained_builds_the_network_from_its_spec_and_loads_it(tmp_path):
+    from gan_course.checkpoints import pretrained
+    from gan_course.models.mlp import mlp
+
+    spec = {"family": "mlp", "config": {"in_dim": 3, "out_dim": 1, "hidden": 4}}
+    model = mlp(3, 1, hidden=4, seed=5)
+    save_checkpoint(model.state_dict(), "critic", command="python -m gan_course x", spec=spec, directory=tmp_path)
+    assert read_manifest(tmp_path)["critic"]["spec"] == spec
+    loaded = pretrained("critic", directory=tmp_path)
+    x = torch.randn(6, 3)
+    torch.testing.assert_close(loaded(x), model(x))
+    assert not loaded.training
+    with pytest.raises(ValueError, match=r"name='nope'.*available: \['critic'\]"):
+        pretrained("nope", directory=tmp_path)
+    save_checkpoint(model.state_dict(), "bare", command="python -m gan_course x", directory=tmp_path)
+    with pytest.raises(ValueError, match="'bare' has no spec"):
+        pretrained("bare", directory=tmp_path)
+
+
+def test_every_shipped_checkpoint_loads_by_name():
+    from gan_course.checkpoints import pretrained
+
+    for name in read_manifest(SHIPPED):
+        assert not pretrained(name).training, name

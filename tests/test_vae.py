@@ -1,13 +1,14 @@
 import math
+from functools import partial
 
 import pytest
 import torch
 import torch.nn.functional as F
 
 import gan_course.__main__ as cli
-from gan_course.checkpoints import read_manifest
+from gan_course.checkpoints import pretrained, read_manifest, zoo
 from gan_course.data import load_mnist, train_heldout_split
-from gan_course.models.vae import VAE, elbo_terms, evaluate, gaussian_kl, pretrained_vae, reparameterize, train_vae
+from gan_course.models.vae import VAE, elbo_terms, evaluate, gaussian_kl, reparameterize, train_vae
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def test_training_lowers_the_heldout_bound_and_is_reproducible(mnist):
 def test_shipped_checkpoints_load_and_score_as_the_manifest_says(mnist, name, latent_dim, goal):
     entry = read_manifest()[name]
     assert entry["command"] == f"python -m gan_course reproduce {name}"
-    model = pretrained_vae(name)
+    model = pretrained(name)
     assert model.latent_dim == latent_dim
     scores = evaluate(model, mnist[2])
     assert scores["neg_elbo"] == pytest.approx(entry["metrics"]["neg_elbo"], abs=0.01)
@@ -104,11 +105,11 @@ def test_shipped_checkpoints_load_and_score_as_the_manifest_says(mnist, name, la
 
 
 def test_the_command_line_reproduces_a_checkpoint_into_a_directory(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(cli.RECIPES, "vae-z2", {"latent_dim": 2, "epochs": 1, "seed": 0})
+    monkeypatch.setitem(zoo.RECIPES, "vae-z2", partial(zoo.RECIPES["vae-z2"], epochs=1))
     assert cli.main(["reproduce", "vae-z2", "--directory", str(tmp_path)]) == 0
     entry = read_manifest(tmp_path)["vae-z2"]
     assert entry["metrics"]["epochs"] == 1 and entry["metrics"]["heldout_images"] == 1000
-    model = pretrained_vae("vae-z2", directory=tmp_path)
+    model = pretrained("vae-z2", directory=tmp_path)
     x, y = load_mnist("subset", value_range=(0, 1))
     assert evaluate(model, train_heldout_split(x, y, seed=0)[2])["neg_elbo"] == pytest.approx(
         entry["metrics"]["neg_elbo"], abs=0.01)

@@ -3,10 +3,11 @@
 A directory of checkpoints holds ``NAME.pt`` files and one ``manifest.json``::
 
     {"NAME": {"file": "NAME.pt", "sha256": "...", "command": "python -m gan_course ...",
-              "metrics": {...}}}
+              "spec": {"family": "...", "config": {...}}, "metrics": {...}}}
 
 The shipped weights live in this package folder (:data:`SHIPPED`); ``command`` is
-how to reproduce each file. Loading uses ``torch.load(..., weights_only=True)``,
+how to reproduce each file and ``spec`` what network to build before loading it
+(:func:`gan_course.models.build`), so :func:`pretrained` loads any of them by name. Loading uses ``torch.load(..., weights_only=True)``,
 so a checkpoint can hold tensors and plain containers, never code.
 """
 
@@ -37,7 +38,7 @@ def read_manifest(directory=SHIPPED) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def save_checkpoint(state_dict, name: str, *, command: str, metrics=None, directory=SHIPPED) -> Path:
+def save_checkpoint(state_dict, name: str, *, command: str, spec=None, metrics=None, directory=SHIPPED) -> Path:
     """Save ``state_dict`` as ``directory/NAME.pt`` and record its sha256 in the manifest.
 
     Parameters
@@ -47,6 +48,9 @@ def save_checkpoint(state_dict, name: str, *, command: str, metrics=None, direct
         Letters, digits, ``_``, ``-`` and ``.``; an existing entry is replaced.
     command : str
         The command that reproduces this checkpoint.
+    spec : dict, optional
+        ``{"family": ..., "config": {...}}``: the network the weights fit (:func:`gan_course.models.build`);
+        needed by :func:`pretrained`.
     metrics : dict, optional
         Figures measured on it (JSON-serializable), kept beside the checksum.
 
@@ -68,6 +72,8 @@ def save_checkpoint(state_dict, name: str, *, command: str, metrics=None, direct
     manifest = read_manifest(directory)
     manifest[name] = {"file": path.name, "sha256": sha256_of(path), "command": command,
                       "metrics": dict(metrics or {})}
+    if spec is not None:
+        manifest[name]["spec"] = spec
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return path
 
@@ -77,19 +83,18 @@ def load_checkpoint(name: str, *, directory=SHIPPED, map_location="cpu") -> dict
 
     Raises
     ------
-    KeyError
-        ``name`` is not in the manifest (the message lists what is).
+    ValueError
+        ``name`` is not in the manifest (the message lists what is), or the file's sha256
+        differs from the manifest: it was changed or corrupted.
     FileNotFoundError
         The manifest names a file that is missing.
-    ValueError
-        The file's sha256 differs from the manifest: it was changed or corrupted.
     """
     import torch
 
     directory = Path(directory)
     manifest = read_manifest(directory)
     if name not in manifest:
-        raise KeyError(f"name={name!r} is not in {directory / MANIFEST}; available: {sorted(manifest)}")
+        raise ValueError(f"name={name!r} is not in {directory / MANIFEST}; available: {sorted(manifest)}")
     entry = manifest[name]
     path = directory / entry["file"]
     if not path.is_file():
@@ -100,3 +105,22 @@ def load_checkpoint(name: str, *, directory=SHIPPED, map_location="cpu") -> dict
                          f"{entry['sha256']}; the file was changed or corrupted. Recreate it with: "
                          f"{entry['command']}")
     return torch.load(path, map_location=map_location, weights_only=True)
+
+
+def pretrained(name: str, *, directory=SHIPPED, device=None):
+    """The shipped network ``name``, built from its manifest spec, loaded after the sha256 check,
+    in ``eval()`` mode, on ``device`` (default: the CPU).
+
+    ``python -m gan_course list`` shows the names; ``python -m gan_course reproduce NAME``
+    retrains one. A pair of networks (a GAN) comes back as a ``torch.nn.ModuleDict``
+    (``pretrained("...")["G"]``).
+    """
+    from gan_course.models import build
+
+    state = load_checkpoint(name, directory=directory)
+    spec = read_manifest(directory)[name].get("spec")
+    if spec is None:
+        raise ValueError(f"checkpoint {name!r} has no spec in its manifest entry, so its network is unknown")
+    model = build(spec)
+    model.load_state_dict(state)
+    return model.to(device or "cpu").eval()

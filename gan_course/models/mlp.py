@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 
-def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectral_norm: bool = False):
-    """``in_dim -> hidden -> ... -> out_dim`` with ReLU between layers.
+def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectral_norm: bool = False, seed=0):
+    """``in_dim -> hidden -> ... -> out_dim`` with ReLU between layers, PyTorch's default initialization.
+
+    ``seed`` (an int or a ``torch.Generator``) fixes the weights without touching torch's
+    global generator (:func:`gan_course.models.seeded`): ``mlp(..., seed=s)`` equals
+    ``torch.manual_seed(s); mlp(...)``.
 
     ``spectral_norm=True`` wraps every Linear layer in
     ``torch.nn.utils.parametrizations.spectral_norm`` (Miyato et al. 2018): each
@@ -15,15 +19,17 @@ def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectra
     from torch.nn.utils.parametrizations import spectral_norm as sn
 
     from gan_course._checks import check_count
+    from gan_course.models import seeded
 
     sizes = [check_count("in_dim", in_dim, 1)] + [check_count("hidden", hidden, 1)] * check_count(
         "layers", layers, 1) + [check_count("out_dim", out_dim, 1)]
     modules = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        linear = torch.nn.Linear(a, b)
-        modules.append(sn(linear) if spectral_norm else linear)
-        if i < len(sizes) - 2:
-            modules.append(torch.nn.ReLU())
+    with seeded(seed):
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+            linear = torch.nn.Linear(a, b)
+            modules.append(sn(linear) if spectral_norm else linear)
+            if i < len(sizes) - 2:
+                modules.append(torch.nn.ReLU())
     return torch.nn.Sequential(*modules)
 
 

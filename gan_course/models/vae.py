@@ -25,16 +25,22 @@ N_PIXELS = 28 * 28
 
 
 class VAE(nn.Module):
-    """An MLP VAE: ``n_pixels -> hidden -> (mu, logvar)`` and ``latent_dim -> hidden -> n_pixels`` logits."""
+    """An MLP VAE: ``n_pixels -> hidden -> (mu, logvar)`` and ``latent_dim -> hidden -> n_pixels`` logits.
 
-    def __init__(self, latent_dim: int = 20, hidden: int = 400, n_pixels: int = N_PIXELS):
+    ``seed`` (int or ``torch.Generator``) fixes the initial weights (:func:`gan_course.models.seeded`).
+    """
+
+    def __init__(self, latent_dim: int = 20, hidden: int = 400, n_pixels: int = N_PIXELS, seed=0):
+        from gan_course.models import seeded
+
         super().__init__()
         self.latent_dim = check_count("latent_dim", latent_dim, 1)
         self.n_pixels = check_count("n_pixels", n_pixels, 1)
         hidden = check_count("hidden", hidden, 1)
-        self.enc = nn.Linear(n_pixels, hidden)
-        self.enc_mu, self.enc_logvar = nn.Linear(hidden, latent_dim), nn.Linear(hidden, latent_dim)
-        self.dec = nn.Sequential(nn.Linear(latent_dim, hidden), nn.ReLU(), nn.Linear(hidden, n_pixels))
+        with seeded(seed):
+            self.enc = nn.Linear(n_pixels, hidden)
+            self.enc_mu, self.enc_logvar = nn.Linear(hidden, latent_dim), nn.Linear(hidden, latent_dim)
+            self.dec = nn.Sequential(nn.Linear(latent_dim, hidden), nn.ReLU(), nn.Linear(hidden, n_pixels))
 
     def _flat(self, x):
         x = x.reshape(len(x), -1)
@@ -155,18 +161,3 @@ def train_vae(model: VAE, x_train, *, epochs: int, batch_size: int = 100, lr: fl
         if x_heldout is not None:
             history.setdefault("heldout", []).append(evaluate(model, x_heldout, seed=seed)["neg_elbo"])
     return history
-
-
-def pretrained_vae(name: str, *, directory=None) -> VAE:
-    """A shipped VAE (``"vae-z2"`` or ``"vae-z20"``), loaded after its sha256 check, in eval mode.
-
-    Each was trained by ``python -m gan_course reproduce NAME`` (the command and the
-    held-out figures are in the checkpoint manifest).
-    """
-    from gan_course.checkpoints import SHIPPED, load_checkpoint
-
-    state = load_checkpoint(name, directory=directory or SHIPPED)
-    model = VAE(latent_dim=state["enc_mu.weight"].shape[0], hidden=state["enc.weight"].shape[0],
-                n_pixels=state["enc.weight"].shape[1])
-    model.load_state_dict(state)
-    return model.eval()
