@@ -1,4 +1,4 @@
-"""Toy 2-D target distributions for GAN experiments.
+"""Toy distributions of the lessons: 2-D targets for GAN experiments and 1-D densities.
 
 Each ``make_*`` returns a :class:`ToyData`: the samples, the index of the mode
 each sample came from, the mode centres and the noise std. The ring and the grid
@@ -7,15 +7,20 @@ are the mixtures used to measure mode collapse in the Unrolled GAN (Metz et al.
 2018, sec. 5) papers: equal-weight isotropic Gaussians
 
 .. math:: p(x) = \\frac{1}{K} \\sum_{k=1}^{K} \\mathcal{N}(x;\\, \\mu_k,\\, \\sigma^2 I).
+
+The 1-D densities are tabulated on a grid of points ``x`` (lessons 00 to 03);
+``parallel_lines`` gives the two segments of the WGAN paper's Example 1.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from gan_course._checks import check_count, check_positive
+from gan_course._checks import check_choice, check_count, check_positive
 
 
 @dataclass(frozen=True)
@@ -117,3 +122,92 @@ def make_swiss_roll(n: int, *, std: float = 0.25 / SWISS_ROLL_SCALE, n_centers: 
 
 
 TOYS = {"ring": make_ring, "grid": make_grid, "swiss_roll": make_swiss_roll}
+
+
+def gaussian_on_grid(x, mu: float, sigma: float) -> np.ndarray:
+    """The N(mu, sigma^2) density at the points ``x``:
+    :math:`\\frac{1}{\\sigma\\sqrt{2\\pi}} e^{-(x - \\mu)^2 / 2\\sigma^2}`."""
+    sigma = check_positive("sigma", sigma)
+    return np.exp(-0.5 * ((np.asarray(x) - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+
+
+def two_mode_density(x, gap: float, weight: float = 0.5, std: float = 1.0) -> np.ndarray:
+    """Lesson 01's two-mode p at the points ``x``:
+
+    .. math:: p(x) = w\\, \\mathcal{N}(x; -g/2, s^2) + (1 - w)\\, \\mathcal{N}(x; g/2, s^2)
+
+    with ``gap`` g >= 0 between the modes, left ``weight`` w in [0, 1] and ``std`` s > 0.
+    """
+    gap, std = check_positive("gap", gap, allow_zero=True), check_positive("std", std)
+    weight = check_positive("weight", weight, allow_zero=True)
+    if weight > 1:
+        raise ValueError(f"weight={weight!r} must be in [0, 1]")
+    return weight * gaussian_on_grid(x, -gap / 2, std) + (1 - weight) * gaussian_on_grid(x, gap / 2, std)
+
+
+def warp(z, a: float, b: float):
+    """The 1-D generator of lesson 00, :math:`g(z) = z + a \\tanh(b z)`, and its slope.
+
+    For a, b >= 0, :math:`g'(z) = 1 + a b\\, \\mathrm{sech}^2(b z) \\ge 1`, so g is
+    increasing and the change of variables gives the density of x = g(z):
+    :math:`p_x(g(z)) = p_z(z) / g'(z)`.
+
+    Returns
+    -------
+    g, slope : ndarray, shaped like ``z``
+    """
+    a, b = check_positive("a", a, allow_zero=True), check_positive("b", b, allow_zero=True)
+    z = np.asarray(z, dtype=float)
+    return z + a * np.tanh(b * z), 1 + a * b / np.cosh(b * z) ** 2
+
+
+def _check_finite(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name}={value!r} must be a finite number")
+    return float(value)
+
+
+SHAPES = ("box", "gaussian")
+BOX_STD = 1 / math.sqrt(12)  # the std of U(0, 1): the Gaussian shape has the same spread
+
+
+def shifted_pair(x, theta: float, shape: str):
+    """Lesson 02's p and q_theta = p shifted by ``theta``, as densities at the points ``x``.
+
+    ``"box"``: p = U(0, 1), whose support stops, so p and q are disjoint once
+    |theta| >= 1. ``"gaussian"``: p = N(1/2, 1/12), the same mean and std
+    (``BOX_STD``), whose support never stops.
+
+    Returns
+    -------
+    p, q : ndarray, shaped like ``x``
+    """
+    theta, shape = _check_finite("theta", theta), check_choice("shape", shape, SHAPES)
+    x = np.asarray(x, dtype=float)
+    if shape == "box":
+        return ((x >= 0) & (x <= 1)).astype(float), ((x >= theta) & (x <= theta + 1)).astype(float)
+    return gaussian_on_grid(x, 0.5, BOX_STD), gaussian_on_grid(x, 0.5 + theta, BOX_STD)
+
+
+PILE_BINS = np.arange(12.0)
+
+
+def pile(mean: float, std: float) -> np.ndarray:
+    """Lesson 03's pile of dirt: a Gaussian bump of total mass 1 on the 12 bins ``PILE_BINS`` = 0..11,
+    :math:`a_i \\propto \\exp(-(i - \\mathrm{mean})^2 / 2\\, \\mathrm{std}^2)`."""
+    mean, std = _check_finite("mean", mean), check_positive("std", std)
+    w = np.exp(-0.5 * ((PILE_BINS - mean) / std) ** 2)
+    return w / w.sum()
+
+
+def parallel_lines(theta: float, n: int = 100):
+    """Arjovsky et al. (2017), Example 1: n points of P_0 on {0} x [0, 1] and n of P_theta on
+    {theta} x [0, 1], at the same heights ``(k + 1/2) / n``.
+
+    Returns
+    -------
+    p_points, q_points : ndarray, shape (n, 2)
+    """
+    theta, n = _check_finite("theta", theta), check_count("n", n, minimum=1)
+    y = (np.arange(n) + 0.5) / n
+    return np.stack([np.zeros(n), y], 1), np.stack([np.full(n, theta), y], 1)

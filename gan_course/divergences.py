@@ -26,6 +26,9 @@ import math
 import numpy as np
 from scipy.special import rel_entr
 
+from gan_course.distributions import gaussian_on_grid, parallel_lines
+from gan_course.transport import match_points
+
 
 def as_distribution(name: str, weights, x=None) -> np.ndarray:
     """Check ``weights`` and return them as a float array summing to 1.
@@ -146,11 +149,6 @@ def js_torch(p, q):
     return 0.5 * kl_torch(p, m) + 0.5 * kl_torch(q, m)
 
 
-def gaussian_on_grid(x, mu: float, sigma: float) -> np.ndarray:
-    """The N(mu, sigma^2) density at the points ``x``."""
-    return np.exp(-0.5 * ((np.asarray(x) - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
-
-
 def fit_gaussian(p, x, direction: str = "forward"):
     """The Gaussian q = N(mu, sigma^2) closest to the density ``p`` tabulated on ``x``.
 
@@ -218,3 +216,42 @@ def gan_value(p, q, logit, *, x=None) -> float:
     real = np.where(p > 0, -p * np.logaddexp(0, -np.where(p > 0, logit, 0)), 0.0).sum()
     fake = np.where(q > 0, -q * np.logaddexp(0, np.where(q > 0, logit, 0)), 0.0).sum()
     return float(real + fake)
+
+
+def all_distances(x, p, q) -> dict:
+    r"""Every distance of lessons 02 and 03 between the densities ``p`` and ``q`` tabulated on ``x``.
+
+    Returns
+    -------
+    dict of float
+        ``"JS"``: :math:`\tfrac12 \mathrm{KL}(p \| m) + \tfrac12 \mathrm{KL}(q \| m)`, m = (p + q) / 2;
+        ``"KL(p||q)"``: :math:`\int p \log(p / q)`, ``inf`` where q misses mass of p;
+        ``"TV"``: :math:`\tfrac12 \int |p - q|`;
+        ``"W1"``: :math:`\int |F_p - F_q|`, with p and q as weights on the points x
+        (:func:`wasserstein_1d`);
+        ``"V(D*,G)"``: the GAN value at the optimal discriminator,
+        :math:`\mathbb{E}_p[\log D^*] + \mathbb{E}_q[\log(1 - D^*)] = -\log 4 + 2\, \mathrm{JS}(p, q)`
+        (Goodfellow et al. 2014, Thm. 1).
+    """
+    return {"JS": js(p, q, x=x), "KL(p||q)": kl(p, q, x=x), "TV": tv(p, q, x=x),
+            "W1": wasserstein_1d(x, x, p, q), "V(D*,G)": gan_value(p, q, optimal_discriminator(p, q, logit=True), x=x)}
+
+
+def parallel_lines_distances(theta: float, n: int = 100) -> dict:
+    r"""W1, JS, KL and TV between P_0 and P_theta of :func:`~gan_course.distributions.parallel_lines`
+    (Arjovsky et al. 2017, Example 1), computed from their ``n`` points each.
+
+    W1 by optimal matching (:func:`~gan_course.transport.match_points`); the others from
+    the weights both distributions put on the union of their points. The paper's values:
+    :math:`W_1 = |\theta|`; for :math:`\theta \ne 0`, JS = log 2, KL = :math:`+\infty`, TV = 1
+    (all 0 at :math:`\theta = 0`).
+
+    Returns
+    -------
+    dict of float with keys ``"W1"``, ``"JS"``, ``"KL(P0||Pθ)"``, ``"TV"``
+    """
+    p_pts, q_pts = parallel_lines(theta, n)
+    union, index = np.unique(np.round(np.vstack([p_pts, q_pts]), 12), axis=0, return_inverse=True)
+    p = np.bincount(index[:n], minlength=len(union)) / n
+    q = np.bincount(index[n:], minlength=len(union)) / n
+    return {"W1": match_points(p_pts, q_pts)[1], "JS": js(p, q), "KL(P0||Pθ)": kl(p, q), "TV": tv(p, q)}

@@ -43,6 +43,13 @@ def _masses(name, m) -> np.ndarray:
     return m
 
 
+def _balanced(a, b):
+    a, b = _masses("a", a), _masses("b", b)
+    if not np.isclose(a.sum(), b.sum(), rtol=1e-9, atol=1e-12):
+        raise ValueError(f"a and b must carry the same total mass, got {a.sum():g} and {b.sum():g}")
+    return a, b
+
+
 def transport_plan(a, b, cost) -> TransportResult:
     """Solve the transport linear program exactly (``scipy.optimize.linprog``, HiGHS).
 
@@ -54,14 +61,12 @@ def transport_plan(a, b, cost) -> TransportResult:
     """
     from scipy.optimize import linprog
 
-    a, b = _masses("a", a), _masses("b", b)
+    a, b = _balanced(a, b)
     cost = np.asarray(cost, dtype=float)
     if cost.shape != (len(a), len(b)):
         raise ValueError(f"cost must have shape (len(a), len(b)) = {(len(a), len(b))}, got {cost.shape}")
     if not np.all(np.isfinite(cost)):
         raise ValueError("cost must be finite")
-    if not np.isclose(a.sum(), b.sum(), rtol=1e-9, atol=1e-12):
-        raise ValueError(f"a and b must carry the same total mass, got {a.sum():g} and {b.sum():g}")
     n, m = cost.shape
     rows = np.kron(np.eye(n), np.ones((1, m)))  # sum_j plan[i, j] = a[i]
     cols = np.kron(np.ones((1, n)), np.eye(m))  # sum_i plan[i, j] = b[j]
@@ -102,3 +107,35 @@ def match_points(x, y, p: float = 1.0):
     pairs = np.empty(len(x), dtype=np.int64)
     pairs[rows] = cols
     return pairs, float(cost[rows, cols].mean())
+
+
+def reference_plans(a, b) -> dict:
+    """Two feasible plans that are (in general) not optimal, to compare an optimal plan against.
+
+    ``"independent"``: :math:`\\gamma = a b^T / \\sum_j b_j`, every source spread over every target in
+    proportion. ``"backwards"``: the north-west corner rule against the targets in
+    reverse order, so the first source fills the last target first; on a line with
+    cost :math:`|x_i - y_j|` this monotone-backwards plan is the worst one.
+
+    Parameters
+    ----------
+    a : array, shape (n,)   masses at the sources
+    b : array, shape (m,)   masses at the targets, the same total as ``a``
+
+    Returns
+    -------
+    dict of ndarray, shape (n, m): both plans, with row sums ``a`` and column sums ``b``
+    """
+    a, b = _balanced(a, b)
+    plan = np.zeros((len(a), len(b)))
+    i, j, left_a, left_b = 0, len(b) - 1, a.copy(), b.copy()
+    while i < len(a) and j >= 0:
+        moved = min(left_a[i], left_b[j])
+        plan[i, j] += moved
+        left_a[i] -= moved
+        left_b[j] -= moved
+        if left_a[i] <= 1e-15:
+            i += 1
+        else:
+            j -= 1
+    return {"independent": np.outer(a, b) / b.sum(), "backwards": plan}

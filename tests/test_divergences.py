@@ -143,8 +143,8 @@ def test_as_distribution_accepts_tensors_and_counts():
 def test_forward_fit_is_moment_matching_and_the_true_minimizer():
     from scipy.optimize import minimize
 
-    from gan_course.divergences import fit_gaussian, gaussian_on_grid
-    from gan_course.widgets import two_mode_density
+    from gan_course.distributions import gaussian_on_grid, two_mode_density
+    from gan_course.divergences import fit_gaussian
 
     x = np.linspace(-30, 30, 6001)  # wide enough that no fitted q loses tail mass off the grid
     for gap, weight in [(0.0, 0.5), (3.0, 0.5), (6.0, 0.3)]:
@@ -160,8 +160,8 @@ def test_forward_fit_is_moment_matching_and_the_true_minimizer():
 
 
 def test_reverse_fit_seeks_one_mode_when_they_are_far_apart():
-    from gan_course.divergences import fit_gaussian, gaussian_on_grid
-    from gan_course.widgets import two_mode_density
+    from gan_course.distributions import gaussian_on_grid, two_mode_density
+    from gan_course.divergences import fit_gaussian
 
     x = np.linspace(-14, 14, 2801)
     mu, sigma = fit_gaussian(two_mode_density(x, 0.0), x, "reverse")
@@ -206,3 +206,66 @@ def test_value_at_the_optimal_discriminator_is_minus_log4_plus_2js():
         -math.log(4) + 2 * js(p, q, x=x), abs=1e-9)
     with pytest.raises(ValueError, match="logit must hold"):
         gan_value(same, same, [0.5, 0.5])
+
+
+# lesson 02's grid: points at bin centres (k + 1/2) 0.01, so box edges fall between them
+SHIFT_GRID = -1.5 + (np.arange(650) + 0.5) * 0.01
+
+
+@pytest.mark.parametrize("theta", [0.0, 0.05, 0.3, 0.95, 1.0, 1.5, 3.0])
+def test_all_distances_of_shifted_boxes_are_the_closed_forms(theta):
+    from gan_course.distributions import shifted_pair
+    from gan_course.divergences import all_distances
+
+    v = all_distances(SHIFT_GRID, *shifted_pair(SHIFT_GRID, theta, "box"))
+    overlap_lost = min(theta, 1.0)
+    assert v["JS"] == pytest.approx(overlap_lost * math.log(2), abs=1e-12)
+    assert v["TV"] == pytest.approx(overlap_lost, abs=1e-12)
+    assert v["W1"] == pytest.approx(theta, abs=1e-9)
+    assert v["KL(p||q)"] == (math.inf if theta > 0 else 0.0)
+    assert v["V(D*,G)"] == pytest.approx(-math.log(4) + 2 * v["JS"], abs=1e-12)
+
+
+@pytest.mark.parametrize("theta", [0.0, 0.4, 1.0, 2.0])
+def test_all_distances_of_shifted_gaussians_are_the_closed_forms(theta):
+    from gan_course.distributions import BOX_STD, shifted_pair
+    from gan_course.divergences import all_distances
+
+    v = all_distances(SHIFT_GRID, *shifted_pair(SHIFT_GRID, theta, "gaussian"))
+    assert v["KL(p||q)"] == pytest.approx(kl_gaussian(0.5, BOX_STD, 0.5 + theta, BOX_STD), abs=1e-6)
+    # |p - q| has a kink where the densities cross: the 0.01 grid gets TV to about 2e-5
+    assert v["TV"] == pytest.approx(2 * stats.norm.cdf(theta / (2 * BOX_STD)) - 1, abs=1e-4)
+    assert v["W1"] == pytest.approx(theta, abs=1e-6)
+
+    def js_term(t):
+        p, q = stats.norm.pdf(t, 0.5, BOX_STD), stats.norm.pdf(t, 0.5 + theta, BOX_STD)
+        m = (p + q) / 2
+        return 0.5 * (p * np.log(p / m) if p > 0 else 0) + 0.5 * (q * np.log(q / m) if q > 0 else 0)
+
+    assert v["JS"] == pytest.approx(integrate.quad(js_term, -4, 4 + theta, limit=200)[0], abs=1e-6)
+    assert v["V(D*,G)"] == pytest.approx(-math.log(4) + 2 * v["JS"], abs=1e-9)
+
+
+@pytest.mark.parametrize("theta", [-1.0, -0.35, 0.0, 0.05, 0.8])
+def test_parallel_lines_match_the_paper(theta):
+    """Arjovsky et al. 2017, Example 1: W = |theta|; JS = log 2, KL = inf, TV = 1 for theta != 0."""
+    from gan_course.divergences import parallel_lines_distances
+
+    v = parallel_lines_distances(theta)
+    assert v["W1"] == pytest.approx(abs(theta), abs=1e-12)
+    if theta == 0:
+        assert v["JS"] == 0 and v["KL(P0||Pθ)"] == 0 and v["TV"] == 0
+    else:
+        assert v["JS"] == pytest.approx(math.log(2)) and v["KL(P0||Pθ)"] == math.inf
+        assert v["TV"] == pytest.approx(1.0)
+
+
+def test_distances_of_bad_input_name_the_argument():
+    from gan_course.divergences import all_distances, parallel_lines_distances
+
+    with pytest.raises(ValueError, match="theta=nan"):
+        parallel_lines_distances(float("nan"))
+    with pytest.raises(ValueError, match="n=0"):
+        parallel_lines_distances(0.5, n=0)
+    with pytest.raises(ValueError, match="x must be strictly increasing"):
+        all_distances(SHIFT_GRID[::-1], np.ones(650), np.ones(650))

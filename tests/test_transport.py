@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from gan_course.divergences import wasserstein_1d
-from gan_course.transport import cost_matrix, match_points, transport_plan
+from gan_course.transport import cost_matrix, match_points, reference_plans, transport_plan
 
 
 def test_plan_is_feasible_and_matches_w1_in_1d():
@@ -60,6 +60,26 @@ def test_uniform_square_problems_are_solved_by_a_permutation():
 def test_bad_problems_are_named(args, match):
     with pytest.raises(ValueError, match=match):
         transport_plan(*args)
+
+
+def test_reference_plans_are_feasible_and_no_better_than_the_optimum():
+    from gan_course.distributions import PILE_BINS, pile
+
+    cost = cost_matrix(PILE_BINS, PILE_BINS)
+    for p_mean, q_mean in [(4.0, 6.5), (2.0, 9.0), (5.0, 5.0)]:
+        a, b = pile(p_mean, 1.2), pile(q_mean, 2.5)
+        best = transport_plan(a, b, cost).cost
+        plans = reference_plans(a, b)
+        for name, plan in plans.items():
+            np.testing.assert_allclose(plan.sum(1), a, atol=1e-12)
+            np.testing.assert_allclose(plan.sum(0), b, atol=1e-12)
+            assert (plan >= 0).all() and np.sum(plan * cost) >= best - 1e-12
+        np.testing.assert_allclose(plans["independent"], np.outer(a, b))
+    # backwards: the first source fills the last target first
+    plans = reference_plans([0.5, 0.5], [0.25, 0.75])
+    np.testing.assert_allclose(plans["backwards"], [[0, 0.5], [0.25, 0.25]])
+    with pytest.raises(ValueError, match="same total mass"):
+        reference_plans([0.5, 0.5], [0.5])
 
 
 def test_match_points_bad_sizes():

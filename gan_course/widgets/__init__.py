@@ -15,12 +15,12 @@ picture where widgets cannot run. ipywidgets is imported here only, never by
 """
 
 from gan_course.widgets.base import Dashboard
-from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard, two_mode_density
+from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard
 from gan_course.widgets.lab import GANLabDashboard
-from gan_course.widgets.pushforward import PushforwardDashboard, warp
+from gan_course.widgets.pushforward import PushforwardDashboard
 from gan_course.widgets.vae import BetaDashboard, LatentExplorer
-from gan_course.widgets.saturation import SaturationDashboard, shifted_pair
+from gan_course.widgets.saturation import SaturationDashboard
 from gan_course.widgets.wasserstein import EarthMoverDashboard, ParallelLinesDashboard
 
-__all__ = ["BetaDashboard", "Dashboard", "DivergenceDashboard", "EarthMoverDashboard", "GANLabDashboard", "KLFitDashboard", "LatentExplorer", "ParallelLinesDashboard",
-           "PushforwardDashboard", "SaturationDashboard", "shifted_pair", "two_mode_density", "warp"]
+__all__ = ["BetaDashboard", "Dashboard", "DivergenceDashboard", "EarthMoverDashboard", "GANLabDashboard",
+           "KLFitDashboard", "LatentExplorer", "ParallelLinesDashboard", "PushforwardDashboard", "SaturationDashboard"]

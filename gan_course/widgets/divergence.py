@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import rel_entr
 
-from gan_course.divergences import fit_gaussian, gaussian_on_grid, js, kl, tv
+from gan_course.distributions import gaussian_on_grid, two_mode_density
+from gan_course.divergences import fit_gaussian, js, kl, tv
 from gan_course.widgets.base import Dashboard, slider
-
-
-def two_mode_density(x, gap: float, weight: float = 0.5, std: float = 1.0):
-    """``weight * N(-gap/2, std^2) + (1 - weight) * N(gap/2, std^2)`` at the points ``x``."""
-    return weight * gaussian_on_grid(x, -gap / 2, std) + (1 - weight) * gaussian_on_grid(x, gap / 2, std)
 
 
 class DivergenceDashboard(Dashboard):

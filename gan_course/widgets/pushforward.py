@@ -5,18 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from gan_course.distributions import warp
 from gan_course.widgets.base import Dashboard
-
-
-def warp(z, a: float, b: float):
-    """The 1-D generator of lesson 00: :math:`g(z) = z + a \\tanh(b z)`, and its slope.
-
-    For a, b >= 0, :math:`g'(z) = 1 + a b\\, \\mathrm{sech}^2(b z) \\ge 1`, so g is
-    increasing and the change of variables gives the density of x = g(z):
-    :math:`p_x(g(z)) = p_z(z) / g'(z)`.
-    """
-    z = np.asarray(z, dtype=float)
-    return z + a * np.tanh(b * z), 1 + a * b / np.cosh(b * z) ** 2
 
 
 class PushforwardDashboard(Dashboard):

@@ -6,31 +6,9 @@ import math
 
 import numpy as np
 
-from gan_course.divergences import gan_value, gaussian_on_grid, js, kl, optimal_discriminator, tv, wasserstein_1d
+from gan_course.distributions import SHAPES, shifted_pair
+from gan_course.divergences import all_distances, optimal_discriminator
 from gan_course.widgets.base import Dashboard, slider
-
-SHAPES = ("box", "gaussian")
-BOX_STD = 1 / math.sqrt(12)  # the std of U(0, 1): the Gaussian shape has the same spread
-
-
-def shifted_pair(x, theta: float, shape: str):
-    """p and q_theta = p shifted by theta, as densities on ``x``.
-
-    ``"box"``: p = U(0, 1), whose support stops, so p and q are disjoint once
-    theta >= 1. ``"gaussian"``: p = N(1/2, 1/12), the same mean and std, whose
-    support never stops.
-    """
-    if shape == "box":
-        return ((x >= 0) & (x <= 1)).astype(float), ((x >= theta) & (x <= theta + 1)).astype(float)
-    if shape == "gaussian":
-        return gaussian_on_grid(x, 0.5, BOX_STD), gaussian_on_grid(x, 0.5 + theta, BOX_STD)
-    raise ValueError(f"shape={shape!r} is not valid; use one of {SHAPES}")
-
-
-def distances(x, p, q) -> dict:
-    """JS, KL(p||q), TV, W1 and the GAN value at the optimal discriminator, for densities on ``x``."""
-    return {"JS": js(p, q, x=x), "KL(p||q)": kl(p, q, x=x), "TV": tv(p, q, x=x),
-            "W1": wasserstein_1d(x, x, p, q), "V(D*,G)": gan_value(p, q, optimal_discriminator(p, q, logit=True), x=x)}
 
 
 class SaturationDashboard(Dashboard):
@@ -71,13 +49,13 @@ class SaturationDashboard(Dashboard):
         self._setup([self.theta, self.shape], dynamic, live=live)
 
     def _sweep(self, shape: str) -> dict:
-        rows = [distances(self.x, *shifted_pair(self.x, t, shape)) for t in self.thetas]
+        rows = [all_distances(self.x, *shifted_pair(self.x, t, shape)) for t in self.thetas]
         return {k: np.array([r[k] for r in rows]) for k in rows[0]}
 
     def _update(self) -> dict:
         theta, shape = self.theta.value, self.shape.value
         p, q = shifted_pair(self.x, theta, shape)
-        values = {"θ": theta, **distances(self.x, p, q)}
+        values = {"θ": theta, **all_distances(self.x, p, q)}
         self.p_line.set_ydata(p)
         self.q_line.set_ydata(q)
         self.d_line.set_ydata(optimal_discriminator(p, q))

@@ -4,34 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.divergences import js, kl, tv, wasserstein_1d
-from gan_course.transport import cost_matrix, match_points, transport_plan
+from gan_course.distributions import PILE_BINS, parallel_lines, pile
+from gan_course.divergences import parallel_lines_distances, wasserstein_1d
+from gan_course.transport import cost_matrix, reference_plans, transport_plan
 from gan_course.widgets.base import Dashboard, slider
-
-BINS = np.arange(12.0)
-
-
-def pile(mean: float, std: float) -> np.ndarray:
-    """A Gaussian bump of total mass 1 on the 12 bins 0..11."""
-    w = np.exp(-0.5 * ((BINS - mean) / std) ** 2)
-    return w / w.sum()
-
-
-def reference_plans(a, b) -> dict:
-    """Two feasible plans that are not optimal: independent (a b^T) and monotone backwards
-    (the north-west corner rule against q's bins in reverse order, the worst in 1-D)."""
-    plan = np.zeros((len(a), len(b)))
-    i, j, left_a, left_b = 0, len(b) - 1, a.copy(), b.copy()
-    while i < len(a) and j >= 0:
-        moved = min(left_a[i], left_b[j])
-        plan[i, j] += moved
-        left_a[i] -= moved
-        left_b[j] -= moved
-        if left_a[i] <= 1e-15:
-            i += 1
-        else:
-            j -= 1
-    return {"independent": np.outer(a, b), "backwards": plan}
 
 
 class EarthMoverDashboard(Dashboard):
@@ -50,7 +26,7 @@ class EarthMoverDashboard(Dashboard):
 
         self.p_mean, self.p_std = slider(w, "p centre", p_mean, 0, 11, 0.5), slider(w, "p spread", p_std, 0.4, 4, 0.1)
         self.q_mean, self.q_std = slider(w, "q centre", q_mean, 0, 11, 0.5), slider(w, "q spread", q_std, 0.4, 4, 0.1)
-        self.cost = cost_matrix(BINS, BINS)
+        self.cost = cost_matrix(PILE_BINS, PILE_BINS)
         edges = np.arange(-0.5, 12.5)
         self.fig = Figure(figsize=(9, 3.4), layout="constrained")
         ax_f, ax_m = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
@@ -74,30 +50,15 @@ class EarthMoverDashboard(Dashboard):
         best = transport_plan(a, b, self.cost + 1e-6 * self.cost**2)
         best = type(best)(best.plan, float(np.sum(best.plan * self.cost)))
         moves = np.argwhere(best.plan > 1e-4)
-        self.flows.set_segments([[(BINS[i], 1.0), (BINS[j], 0.0)] for i, j in moves])
+        self.flows.set_segments([[(PILE_BINS[i], 1.0), (PILE_BINS[j], 0.0)] for i, j in moves])
         self.flows.set_linewidths(best.plan[best.plan > 1e-4] * 40)
         self.p_pile.set_data(1.0 + 6 * a)
         self.q_pile.set_data(-6 * b)
         self.matrix.set_data(best.plan)
         self.matrix.set_clim(0, best.plan.max())
         others = {f"cost ({name} plan)": float(np.sum(plan * self.cost)) for name, plan in reference_plans(a, b).items()}
-        return {"W1 (optimal plan)": best.cost, "W1 (CDF formula)": wasserstein_1d(BINS, BINS, a, b), **others}
-
-
-def parallel_lines(theta: float, n: int = 100):
-    """Points of P_0 on {0} x [0, 1] and of P_theta on {theta} x [0, 1]: n each, at the same heights."""
-    y = (np.arange(n) + 0.5) / n
-    return np.stack([np.zeros(n), y], 1), np.stack([np.full(n, theta), y], 1)
-
-
-def parallel_lines_distances(theta: float, n: int = 100) -> dict:
-    """W1, JS, KL and TV between the two segments, computed from their points: W1 by optimal
-    matching, the others from the weights both distributions put on the union of their points."""
-    p_pts, q_pts = parallel_lines(theta, n)
-    union, index = np.unique(np.round(np.vstack([p_pts, q_pts]), 12), axis=0, return_inverse=True)
-    p = np.bincount(index[:n], minlength=len(union)) / n
-    q = np.bincount(index[n:], minlength=len(union)) / n
-    return {"W1": match_points(p_pts, q_pts)[1], "JS": js(p, q), "KL(P0||Pθ)": kl(p, q), "TV": tv(p, q)}
+        return {"W1 (optimal plan)": best.cost, "W1 (CDF formula)": wasserstein_1d(PILE_BINS, PILE_BINS, a, b),
+                **others}
 
 
 class ParallelLinesDashboard(Dashboard):
