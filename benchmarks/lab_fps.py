@@ -34,7 +34,7 @@ def main(argv=None):
                 lab.trainer.run(per_frame, progress=False)
                 t1 = time.perf_counter()
                 lab.refresh()
-                if lab._background is None:  # the loss axes grew: JupyterLab asks for a full redraw
+                if not lab.blitting:  # the loss axes grew: JupyterLab asks for a full redraw
                     lab.fig.canvas.draw()
                 frames.append(time.perf_counter() - t0)
                 redraws.append(time.perf_counter() - t1)

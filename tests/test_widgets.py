@@ -64,8 +64,9 @@ def test_a_live_dashboard_leaves_the_pyplot_backend_alone():
 def test_a_blitted_step_paints_the_same_pixels_as_a_full_redraw(factory, slider, value):
     dash = factory()
     canvas = dash.fig.canvas
+    assert not dash.blitting
     canvas.draw()  # the first full draw keeps the background
-    assert dash._background is not None
+    assert dash.blitting
     getattr(dash, slider).value = value  # a step: restore the background, draw the moved artists, blit
     blitted = np.asarray(canvas.buffer_rgba()).copy()
     canvas.draw()
@@ -75,6 +76,12 @@ def test_a_blitted_step_paints_the_same_pixels_as_a_full_redraw(factory, slider,
     fresh = factory(live=False)
     getattr(fresh, slider).value = value
     assert png == fresh.png()
+    dash.invalidate()  # no background: the next step asks for a full draw, which keeps a new one
+    assert not dash.blitting
+    getattr(dash, slider).value = 0.5 * value
+    assert not dash.blitting
+    canvas.draw()
+    assert dash.blitting
 
 
 def test_divergence_dashboard_reports_the_package_values():
@@ -266,9 +273,9 @@ def test_latent_explorer_blits_z_steps_and_redraws_all_when_the_path_moves(small
 
     canvas.draw()
     dash.z1.value = 1.0
-    assert dash._background is not None and blitted_equals_full_redraw()
+    assert dash.blitting and blitted_equals_full_redraw()
     dash.end.value = 5  # the path is not blitted: its move drops the background for a full draw
-    assert dash._background is None
+    assert not dash.blitting
     canvas.draw()
     dash.z2.value = -0.5
     assert blitted_equals_full_redraw()

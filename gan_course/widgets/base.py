@@ -41,27 +41,44 @@ def _live_canvas(fig):
 
 
 class Dashboard:
-    """Base class: subclasses build ``self.fig`` and their controls, then call ``_setup``.
+    """Base class of the dashboards: a figure, its controls, a readout, and a live canvas or an image.
 
-    Subclasses implement ``_update() -> dict``: move the artists to the controls'
-    current values and return the numbers shown in the readout (``self.values``).
-    The artists that ``_update`` moves are passed to ``_setup`` as ``dynamic``: on a
-    live canvas they are blitted (drawn over a saved background of everything else),
-    so a slider step redraws a few lines, not the axes, ticks and labels.
+    A subclass builds its figure, its controls and whatever ``_update`` reads, then calls
+    ``super().__init__(fig, controls, dynamic=..., live=...)``, which lays the figure out
+    once (a step only moves artists), wires every control to :meth:`refresh` and
+    draws the first state. Subclasses implement ``_update() -> dict``: move the
+    artists to the controls' current values and return the numbers shown in the
+    readout (``self.values``).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The dashboard's figure (not a pyplot one).
+    controls : sequence of ipywidgets
+        Shown two per row above the readout; a change of any ``value`` refreshes.
+    dynamic : sequence of matplotlib artists
+        The artists ``_update`` moves. On a live canvas they are blitted: drawn over a
+        saved background of everything else, so a step redraws a few lines, not the
+        axes, ticks and labels. An update that changes anything else calls
+        :meth:`invalidate`.
+    live : bool
+        An ipympl canvas that updates in place where ipympl is installed; with
+        ``False``, or without ipympl, an image widget redrawn at every step.
     """
 
-    def _setup(self, controls, dynamic=(), live: bool = True):
+    def __init__(self, fig, controls, *, dynamic=(), live: bool = True):
         import ipywidgets as w
 
+        self.fig = fig
         self.controls = list(controls)
         self.dynamic = list(dynamic)
         self._background = None
         self._printing = False
-        self.fig.draw_without_rendering()  # lay the figure out once, then keep it: a step only moves artists
-        self.fig.set_layout_engine("none")
+        fig.draw_without_rendering()  # lay the figure out once, then keep it: a step only moves artists
+        fig.set_layout_engine("none")
         self.readout = w.HTML()
         self.readout.add_class("gc-readout")
-        canvas = _live_canvas(self.fig) if live else None
+        canvas = _live_canvas(fig) if live else None
         self.image = None if canvas is not None else w.Image(format="png")
         if canvas is not None and self.dynamic:
             for artist in self.dynamic:
@@ -72,6 +89,20 @@ class Dashboard:
         for control in self.controls:
             control.observe(lambda change: self.refresh(), names="value")
         self.refresh()
+
+    @property
+    def blitting(self) -> bool:
+        """True when the next refresh blits the dynamic artists over a saved background;
+        False before the first full draw, after :meth:`invalidate` and with the image fallback."""
+        return self._background is not None
+
+    def invalidate(self):
+        """Drop the saved background: the next refresh draws the whole figure (and saves a new one).
+
+        Call it from ``_update`` when something that is not a dynamic artist changed
+        (axis limits, a static image, a title).
+        """
+        self._background = None
 
     def _on_draw(self, event):
         """After a full draw (which skips animated artists): keep the background, add the artists."""

@@ -30,8 +30,8 @@ class DivergenceDashboard(Dashboard):
         self.q_std = slider(w, "q std", q_std, 0.2, 4, 0.1)
         self.p_gap = slider(w, "p gap", p_gap, 0, 8, 0.1)
         self.p_weight = slider(w, "p left weight", p_weight, 0, 1, 0.05)
-        self.fig = Figure(figsize=(9, 3.3), layout="constrained")
-        ax_d, ax_i = self.fig.subplots(1, 2)
+        fig = Figure(figsize=(9, 3.3), layout="constrained")
+        ax_d, ax_i = fig.subplots(1, 2)
         (self.p_line,) = ax_d.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="p")
         (self.q_line,) = ax_d.plot(self.x, self.x * 0, color="tab:orange", lw=2, label="q")
         ax_d.set(title="densities", xlim=(-8, 8), ylim=(0, 1.0), xlabel="x")
@@ -43,8 +43,8 @@ class DivergenceDashboard(Dashboard):
         ax_i.set(title="pointwise integrands (area = divergence)", xlim=(-8, 8), ylim=(-0.5, 2.0),
                  xlabel="x (curves clipped at 2)")
         ax_i.legend(loc="upper right", fontsize=8)
-        self._setup([self.q_mean, self.q_std, self.p_gap, self.p_weight],
-                    [self.p_line, self.q_line, self.kl_pq_line, self.kl_qp_line, self.js_line], live=live)
+        super().__init__(fig, [self.q_mean, self.q_std, self.p_gap, self.p_weight],
+                         dynamic=[self.p_line, self.q_line, self.kl_pq_line, self.kl_qp_line, self.js_line], live=live)
 
     def densities(self):
         p = two_mode_density(self.x, self.p_gap.value, self.p_weight.value, self.P_STD)
@@ -72,14 +72,14 @@ class KLFitDashboard(Dashboard):
         self.x = np.linspace(-12, 12, 1201)
         self.gap = slider(w, "mode separation", gap, 0, 8, 0.25)
         self.weight = slider(w, "left mode weight", weight, 0.05, 0.95, 0.05)
-        self.fig = Figure(figsize=(7, 3.4), layout="constrained")
-        ax = self.fig.subplots()
+        fig = Figure(figsize=(7, 3.4), layout="constrained")
+        ax = fig.subplots()
         (self.p_line,) = ax.plot(self.x, self.x * 0, color="gray", lw=3, alpha=0.6, label="p (two modes)")
         (self.fwd_line,) = ax.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="argmin KL(p‖q): covers")
         (self.rev_line,) = ax.plot(self.x, self.x * 0, "--", color="tab:red", lw=2, label="argmin KL(q‖p): seeks")
         ax.set(xlim=(-8, 8), ylim=(0, 0.45), xlabel="x", title="one Gaussian q fitted to p")
         ax.legend(loc="upper right", fontsize=8)
-        self._setup([self.gap, self.weight], [self.p_line, self.fwd_line, self.rev_line], live=live)
+        super().__init__(fig, [self.gap, self.weight], dynamic=[self.p_line, self.fwd_line, self.rev_line], live=live)
 
     def _update(self) -> dict:
         p = two_mode_density(self.x, self.gap.value, self.weight.value)

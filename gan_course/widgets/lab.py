@@ -47,8 +47,8 @@ class GANLabDashboard(Dashboard):
         self.buttons = {name: w.Button(description=name) for name in ("step D", "step G", "reset")}
         self.seed, self.steps_per_frame, self._task = seed, steps_per_frame, None
 
-        self.fig = Figure(figsize=(10, 4.2), layout="constrained")
-        ax, ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        fig = Figure(figsize=(10, 4.2), layout="constrained")
+        ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
         g = np.linspace(-EXTENT, EXTENT, self.HEAT)
         self.heat_xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2).astype(np.float32)
         self.heat = ax.imshow(np.zeros((self.HEAT, self.HEAT)), extent=(-EXTENT, EXTENT, -EXTENT, EXTENT),
@@ -72,7 +72,7 @@ class GANLabDashboard(Dashboard):
         controls = [self.target, self.loss_name, self.lr_g, self.lr_d, self.d_steps, self.play_button,
                     *self.buttons.values()]
         dynamic = [self.heat, self.manifold, self.real_pts, self.fake_pts, self.arrows, self.d_curve, self.g_curve]
-        self._setup(controls, dynamic, live=live)
+        super().__init__(fig, controls, dynamic=dynamic, live=live)
         # settings act on the trainer; buttons act on training
         for control in (self.target, self.loss_name):
             control.observe(lambda change: (self.reset(), self.refresh()), names="value")
@@ -172,12 +172,12 @@ class GANLabDashboard(Dashboard):
         d_loss, g_loss = np.array(h["d_loss"][-self.HISTORY:]), np.array(h["g_loss"][-self.HISTORY:])
         self.d_curve.set_data(steps, d_loss)
         self.g_curve.set_data(steps, g_loss)
-        if len(steps) and (self._background is None or self._limits_outdated(steps, d_loss, g_loss)):
+        if len(steps) and (not self.blitting or self._limits_outdated(steps, d_loss, g_loss)):
             lo, hi = float(min(d_loss.min(), g_loss.min())), float(max(d_loss.max(), g_loss.max()))
             pad = 0.1 * (hi - lo) + 1e-3
             self.ax_loss.set(xlim=(steps[0], steps[0] + max(2 * (steps[-1] - steps[0]), 100)),
                              ylim=(lo - pad, hi + pad))
-            self._background = None  # the axes changed: the next redraw is a full one
+            self.invalidate()  # the axes changed: the next redraw is a full one
 
     def _limits_outdated(self, steps, d_loss, g_loss):
         (x0, x1), (y0, y1) = self.ax_loss.get_xlim(), self.ax_loss.get_ylim()

@@ -28,8 +28,8 @@ class PushforwardDashboard(Dashboard):
         self.a_slider = w.FloatSlider(value=a, min=0.0, max=3.0, step=0.1, description="a (gap)", style=style)
         self.b_slider = w.FloatSlider(value=b, min=0.5, max=8.0, step=0.5, description="b (sharpness)",
                                       style=style)
-        self.fig = Figure(figsize=(9, 3), layout="constrained")
-        ax_z, ax_g, ax_x = self.fig.subplots(1, 3)
+        fig = Figure(figsize=(9, 3), layout="constrained")
+        ax_z, ax_g, ax_x = fig.subplots(1, 3)
         ax_z.stairs(np.histogram(self.z, bins=self.edges, density=True)[0], self.edges, fill=True, color="tab:gray")
         ax_z.plot(self.z_grid, stats.norm.pdf(self.z_grid), "k")
         ax_z.set(title="noise z ~ N(0, 1)", xlim=(-4.5, 4.5), xlabel="z")
@@ -41,7 +41,8 @@ class PushforwardDashboard(Dashboard):
         (self.density_line,) = ax_x.plot([], [], "k", label="$p_z(z)/g'(z)$")
         ax_x.set(title="output x = g(z)", xlim=(-8, 8), ylim=(0, 0.8), xlabel="x")
         ax_x.legend(loc="upper right", fontsize=8)
-        self._setup([self.a_slider, self.b_slider], [self.map_line, self.hist, self.density_line], live=live)
+        super().__init__(fig, [self.a_slider, self.b_slider], dynamic=[self.map_line, self.hist, self.density_line],
+                         live=live)
 
     def _update(self) -> dict:
         a, b = self.a_slider.value, self.b_slider.value

@@ -30,8 +30,8 @@ class SaturationDashboard(Dashboard):
         self.curves = {s: self._sweep(s) for s in SHAPES}
         self.theta = slider(w, "shift θ", theta, 0, 3, 0.05)
         self.shape = w.ToggleButtons(options=SHAPES, value=shape, description="shape")
-        self.fig = Figure(figsize=(9, 3.3), layout="constrained")
-        ax_d, ax_c = self.fig.subplots(1, 2)
+        fig = Figure(figsize=(9, 3.3), layout="constrained")
+        ax_d, ax_c = fig.subplots(1, 2)
         (self.p_line,) = ax_d.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="p (real)")
         (self.q_line,) = ax_d.plot(self.x, self.x * 0, color="tab:orange", lw=2, label="q (generated)")
         (self.d_line,) = ax_d.plot(self.x, self.x * 0, "k--", lw=1.5, label="D*(x) = p / (p + q)")
@@ -46,7 +46,7 @@ class SaturationDashboard(Dashboard):
         ax_c.set(xlim=(0, 3), ylim=(0, self.KL_CLIP), xlabel="shift θ", title="distance from p to q vs shift")
         ax_c.legend(loc="center right", fontsize=8)
         dynamic = [self.p_line, self.q_line, self.d_line, *self.curve_lines.values(), self.markers, self.kl_text]
-        self._setup([self.theta, self.shape], dynamic, live=live)
+        super().__init__(fig, [self.theta, self.shape], dynamic=dynamic, live=live)
 
     def _sweep(self, shape: str) -> dict:
         rows = [all_distances(self.x, *shifted_pair(self.x, t, shape)) for t in self.thetas]

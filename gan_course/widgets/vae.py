@@ -58,12 +58,11 @@ class LatentExplorer(Dashboard):
         self.end = w.BoundedIntText(value=end, min=0, max=len(x) - 1, description="to image #")
         for box in (self.start, self.end):
             box.style.description_width = "initial"
-        self.fig = Figure(figsize=(9, 6.2), layout="constrained")
-        grid = self.fig.add_gridspec(2, 2, height_ratios=[3, 1], width_ratios=[1.4, 1])
-        ax_map, ax_digit, ax_path = (self.fig.add_subplot(grid[0, 0]), self.fig.add_subplot(grid[0, 1]),
-                                     self.fig.add_subplot(grid[1, :]))
+        fig = Figure(figsize=(9, 6.2), layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=[3, 1], width_ratios=[1.4, 1])
+        ax_map, ax_digit, ax_path = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
         points = ax_map.scatter(*self.mu.T, c=np.asarray(y), cmap=CLASS_COLORS, vmin=-0.5, vmax=9.5, s=5, alpha=0.6)
-        self.fig.colorbar(points, ax=ax_map, ticks=range(10), label="digit")
+        fig.colorbar(points, ax=ax_map, ticks=range(10), label="digit")
         (self.path_line,) = ax_map.plot([], [], "k-o", lw=1.5, ms=4)
         (self.marker,) = ax_map.plot([], [], "X", color="k", mec="w", ms=14)
         ax_map.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), aspect="equal", xlabel="z₁", ylabel="z₂",
@@ -75,7 +74,7 @@ class LatentExplorer(Dashboard):
         ax_path.set_axis_off()
         self.path_title = ax_path.set_title("")
         dynamic = [self.marker, self.digit, self.digit_title]  # the path is redrawn in full, and only when it moves
-        self._setup([self.z1, self.z2, self.start, self.end], dynamic, live=live)
+        super().__init__(fig, [self.z1, self.z2, self.start, self.end], dynamic=dynamic, live=live)
         if self.image is None:
             self.fig.canvas.mpl_connect("button_press_event", self._on_click)
 
@@ -96,7 +95,8 @@ class LatentExplorer(Dashboard):
         path = self.path()
         a, b = self.start.value, self.end.value
         if getattr(self, "_path_ends", None) != (a, b):  # decode the path only when its ends move
-            self._path_ends, self._background = (a, b), None  # no saved background: the next refresh draws all
+            self._path_ends = (a, b)
+            self.invalidate()  # the path is not blitted: the next refresh draws all
             self.path_line.set_data(path[:, 0], path[:, 1])
             self.path_image.set_data(tile_images(_decode(self.model, path), nrow=self.steps))
             self.path_title.set_text(f"the straight path from held-out image #{a} (a {self.y[a]}) to #{b} (a {self.y[b]})")
@@ -132,8 +132,8 @@ class BetaDashboard(Dashboard):
         self.scores = {b: evaluate(m, x) for b, m in runs.items()}
         self.beta = w.SelectionSlider(options=self.betas, value=beta if beta is not None else self.betas[0],
                                       description="KL weight β", style={"description_width": "initial"})
-        self.fig = Figure(figsize=(10, 4.4), layout="constrained")
-        ax_rec, ax_lat = self.fig.subplots(1, 2, width_ratios=[1.5, 1])
+        fig = Figure(figsize=(10, 4.4), layout="constrained")
+        ax_rec, ax_lat = fig.subplots(1, 2, width_ratios=[1.5, 1])
         self.recon_image = ax_rec.imshow(self.recons[self.betas[0]], cmap="gray", vmin=0, vmax=1)
         ax_rec.set_axis_off()
         ax_rec.set_title("held-out digits, each row followed by its reconstructions")
@@ -144,7 +144,7 @@ class BetaDashboard(Dashboard):
                                      vmin=-0.5, vmax=9.5, s=5, alpha=0.6)
         ax_lat.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), aspect="equal", xlabel="z₁", ylabel="z₂",
                    title="codes (means); circles: prior's 1, 2, 3σ")
-        self._setup([self.beta], [self.recon_image, self.points], live=live)
+        super().__init__(fig, [self.beta], dynamic=[self.recon_image, self.points], live=live)
 
     @staticmethod
     def _pairs(originals, recons, per_row: int = 8):

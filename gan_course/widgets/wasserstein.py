@@ -28,8 +28,8 @@ class EarthMoverDashboard(Dashboard):
         self.q_mean, self.q_std = slider(w, "q centre", q_mean, 0, 11, 0.5), slider(w, "q spread", q_std, 0.4, 4, 0.1)
         self.cost = cost_matrix(PILE_BINS, PILE_BINS)
         edges = np.arange(-0.5, 12.5)
-        self.fig = Figure(figsize=(9, 3.4), layout="constrained")
-        ax_f, ax_m = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+        fig = Figure(figsize=(9, 3.4), layout="constrained")
+        ax_f, ax_m = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
         self.flows = LineCollection([], color="tab:gray", alpha=0.6)
         ax_f.add_collection(self.flows)
         self.p_pile = ax_f.stairs(np.ones(12), edges, baseline=1.0, fill=True, color="tab:blue", label="p (dirt)")
@@ -39,8 +39,8 @@ class EarthMoverDashboard(Dashboard):
         ax_f.legend(loc="upper right", fontsize=8)
         self.matrix = ax_m.imshow(np.zeros((12, 12)), cmap="Greys", origin="lower", vmin=0, vmax=1)
         ax_m.set(xlabel="to bin of q", ylabel="from bin of p", title="the optimal plan γ(i, j)")
-        self._setup([self.p_mean, self.p_std, self.q_mean, self.q_std], [self.flows, self.p_pile, self.q_pile,
-                    self.matrix], live=live)
+        super().__init__(fig, [self.p_mean, self.p_std, self.q_mean, self.q_std],
+                         dynamic=[self.flows, self.p_pile, self.q_pile, self.matrix], live=live)
 
     def piles(self):
         return pile(self.p_mean.value, self.p_std.value), pile(self.q_mean.value, self.q_std.value)
@@ -74,8 +74,8 @@ class ParallelLinesDashboard(Dashboard):
         self.thetas = np.round(np.arange(-1, 1.0001, 0.05), 2)
         rows = [parallel_lines_distances(t) for t in self.thetas]
         self.curves = {k: np.array([r[k] for r in rows]) for k in rows[0]}
-        self.fig = Figure(figsize=(9, 3.3), layout="constrained")
-        ax_l, ax_c = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
+        fig = Figure(figsize=(9, 3.3), layout="constrained")
+        ax_l, ax_c = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
         p0 = parallel_lines(0.0)[0]
         ax_l.plot(p0[:, 0], p0[:, 1], color="tab:blue", lw=3, label="$P_0$")
         (self.q_line,) = ax_l.plot([], [], color="tab:orange", lw=3, label="$P_\\theta$")
@@ -88,7 +88,7 @@ class ParallelLinesDashboard(Dashboard):
         (self.markers,) = ax_c.plot([], [], "ko", ms=6)
         ax_c.set(xlim=(-1, 1), ylim=(0, self.CLIP), xlabel="θ", title="distances against θ (KL = ∞ drawn at the top)")
         ax_c.legend(loc="lower right", fontsize=8)
-        self._setup([self.theta], [self.q_line, self.markers], live=live)
+        super().__init__(fig, [self.theta], dynamic=[self.q_line, self.markers], live=live)
 
     def _update(self) -> dict:
         theta = self.theta.value
