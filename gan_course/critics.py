@@ -5,21 +5,26 @@ Kantorovich-Rubinstein duality (Villani 2008, Thm 5.10; Arjovsky et al. 2017, eq
 .. math:: W_1(p, q) = \\sup_{\\|f\\|_L \\le 1} \\; \\mathbb{E}_{x \\sim p}[f(x)] - \\mathbb{E}_{y \\sim q}[f(y)].
 
 A network can only be kept *roughly* 1-Lipschitz. Three ways, each with its paper's
-settings as defaults:
+settings as defaults, taken from :data:`gan_course.recipes.RECIPES`:
 
 ``"clip"``  weight clipping to [-c, c] after every step, RMSprop, lr 5e-5, c = 0.01
-            (Arjovsky et al. 2017, Algorithm 1). It bounds the Lipschitz constant by
-            some K, so the critic estimates K * W1 with K unknown, usually far below 1.
-``"gp"``    gradient penalty, lambda = 10, Adam lr 1e-4, betas (0, 0.9) (Gulrajani et
-            al. 2017, Algorithm 1): a soft constraint, gradient norm 1 on the lines
-            between real and fake points.
+            (recipe "wgan": Arjovsky et al. 2017, Algorithm 1). It bounds the Lipschitz
+            constant by some K, so the critic estimates K * W1 with K unknown, usually far below 1.
+``"gp"``    gradient penalty, lambda = 10, Adam lr 1e-4, betas (0, 0.9) (recipe "wgan-gp":
+            Gulrajani et al. 2017, Algorithm 1): a soft constraint, gradient norm 1 on the
+            lines between real and fake points.
 ``"sn"``    spectral normalization of every layer, Adam lr 2e-4, betas (0.5, 0.999)
-            (Miyato et al. 2018): at most 1-Lipschitz by construction, often less.
+            (recipe "hinge": Miyato et al. 2018): at most 1-Lipschitz by construction, often less.
+
+The critic trains through the course's one loop (:class:`gan_course.train.Trainer`),
+whose "generator" here has no parameters: it replays the fixed sample ``x_fake``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import torch
 
 from gan_course._checks import check_choice, check_count, check_positive
 
@@ -52,16 +57,16 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
     x_real, x_fake : array or tensor, shape (n, d) or (n,)   samples of p and q
     constraint : {"clip", "gp", "sn"}   see the module docstring
     steps, batch_size : int
-    lr : float, optional   the constraint's paper default when None
+    lr : float, optional   the constraint's recipe default when None
     clip, gp_weight : float   c for "clip", lambda for "gp"
     seed : int   seeds the critic's weights, the batches and the penalty's alphas
     device : optional, default :func:`gan_course.get_device`
     """
-    import torch
-
     from gan_course.losses import Wasserstein
     from gan_course.models.mlp import mlp
+    from gan_course.recipes import RECIPES
     from gan_course.runtime import get_device
+    from gan_course.train import Trainer
 
     check_choice("constraint", constraint, CONSTRAINTS)
     steps, batch_size = check_count("steps", steps, 1), check_count("batch_size", batch_size, 1)
@@ -70,35 +75,44 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
     real, fake = (_as_points(name, x, device) for name, x in (("x_real", x_real), ("x_fake", x_fake)))
     if real.shape[1] != fake.shape[1]:
         raise ValueError(f"x_real and x_fake must have the same dimension, got {real.shape[1]} and {fake.shape[1]}")
-    torch.manual_seed(seed)
-    gen = torch.Generator(device=device).manual_seed(seed)
-    critic = mlp(real.shape[1], 1, hidden=hidden, spectral_norm=constraint == "sn").to(device)
-    if constraint == "clip":
-        opt = torch.optim.RMSprop(critic.parameters(), lr=lr or 5e-5)
-    elif constraint == "gp":
-        opt = torch.optim.Adam(critic.parameters(), lr=lr or 1e-4, betas=(0.0, 0.9))
-    else:
-        opt = torch.optim.Adam(critic.parameters(), lr=lr or 2e-4, betas=(0.5, 0.999))
+    recipe = RECIPES[{"clip": "wgan", "gp": "wgan-gp", "sn": "hinge"}[constraint]]
+    settings = recipe.settings_with(batch_size=batch_size, seed=seed, lr_d=lr or recipe.settings.lr_d)
+    critic = mlp(real.shape[1], 1, hidden=hidden, spectral_norm=constraint == "sn", seed=seed)
     loss = Wasserstein(gp_weight=gp_weight if constraint == "gp" else 0.0, clip=clip if constraint == "clip" else None)
+    trainer = Trainer(_Replay(fake), critic, loss, real, _Indices(len(fake)), settings, device)
     estimates = []
     for _ in range(steps):
-        xr = real[torch.randint(len(real), (batch_size,), generator=gen, device=device)]
-        xf = fake[torch.randint(len(fake), (batch_size,), generator=gen, device=device)]
-        terms = loss.d_terms(critic(xr), critic(xf))
-        penalty = loss.penalty(critic, xr, xf)
-        opt.zero_grad()
-        (sum(terms.values()) + (0 if penalty is None else penalty)).backward()
-        opt.step()
-        loss.after_d_step(critic)
-        estimates.append(-(terms["real"] + terms["fake"]).item())  # E_p f - E_q f on this batch
+        record = trainer.d_step()
+        estimates.append(-(record["d_loss_real"] + record["d_loss_fake"]))  # E_p f - E_q f on this batch
     with torch.no_grad():
         w1 = (critic(real).mean() - critic(fake).mean()).item()
     return CriticFit(critic, w1, estimates)
 
 
-def _as_points(name, x, device):
-    import torch
+class _Indices:
+    """A latent sampler of row indices into a fixed sample of ``n`` rows (uniform, with replacement)."""
 
+    feeds_d = False
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def sample(self, n: int, generator=None, device=None):
+        return torch.randint(self.n, (n,), generator=generator, device=device), None
+
+
+class _Replay(torch.nn.Module):
+    """A 'generator' with no parameters: it returns the rows of a fixed sample that z indexes."""
+
+    def __init__(self, x):
+        super().__init__()
+        self.register_buffer("x", x)
+
+    def forward(self, idx):
+        return self.x[idx]
+
+
+def _as_points(name, x, device):
     t = torch.as_tensor(x, dtype=torch.float32, device=device)
     t = t[:, None] if t.dim() == 1 else t
     if t.dim() != 2 or len(t) == 0:

@@ -5,9 +5,13 @@ once by the training loop, and gives
 
 * ``d_terms(out_real, out_fake) -> {"real": ..., "fake": ...}``, which the
   discriminator (critic) *minimizes* in sum,
-* ``penalty(D, x_real, x_fake)``: an extra term for the discriminator, or None,
-* ``g_terms(out_fake) -> {"fake": ...}``, which the generator minimizes, and
-* ``after_d_step(D)``: a constraint applied after each discriminator step,
+* ``penalty(critic, x_real, x_fake, generator=None)``: an extra term for the
+  discriminator, or None (``critic`` maps images to raw outputs),
+* ``g_terms(out_fake) -> {"fake": ...}``, which the generator minimizes,
+* ``code_terms(features, c) -> {...}``: terms added to *both* players, read from D's
+  features of a generated batch and the condition it was made with (InfoGAN), and
+* ``after_d_step(D)``: a constraint applied after each discriminator step;
+* ``parameters()``: parameters the loss owns (InfoGAN's Q head), optimized with D's,
 
 so the one training loop (:mod:`gan_course.train`) can log every term by name and
 treat all losses alike. Notation: :math:`\\ell = D(x)` is the raw output,
@@ -27,7 +31,32 @@ def _softplus(t):
     return torch.nn.functional.softplus(t)
 
 
-class Minimax:
+class Loss:
+    """What every GAN loss has unless it says otherwise: no penalty, no constraint, no
+    parameters of its own, no code terms."""
+
+    name = "gan"
+
+    def penalty(self, critic, x_real, x_fake, generator=None):
+        """No extra discriminator term."""
+        return None
+
+    def after_d_step(self, D):
+        """No constraint after a discriminator step."""
+
+    def code_terms(self, features, c) -> dict:
+        """No terms shared by both players."""
+        return {}
+
+    def parameters(self) -> list:
+        """No parameters of its own."""
+        return []
+
+    def to(self, device):
+        return self
+
+
+class Minimax(Loss):
     r"""The original, saturating GAN (Goodfellow et al. 2014, eq. 1).
 
     D maximizes :math:`\mathbb{E}\log\sigma(\ell_r) + \mathbb{E}\log(1 - \sigma(\ell_f))`, i.e. minimizes
@@ -44,13 +73,6 @@ class Minimax:
     def g_terms(self, out_fake):
         return {"fake": -_softplus(out_fake).mean()}
 
-    def penalty(self, D, x_real, x_fake):
-        """No extra discriminator term."""
-        return None
-
-    def after_d_step(self, D):
-        """No constraint after a discriminator step."""
-
 
 class NonSaturating(Minimax):
     r"""The non-saturating GAN (Goodfellow et al. 2014, sec. 3): D as in :class:`Minimax`;
@@ -64,7 +86,7 @@ class NonSaturating(Minimax):
 
 
 @dataclass
-class Wasserstein:
+class Wasserstein(Loss):
     r"""The WGAN critic loss (Arjovsky et al. 2017, Alg. 1; Gulrajani et al. 2017, Alg. 1).
 
     The critic minimizes :math:`-(\mathbb{E} f(x_r) - \mathbb{E} f(x_f))`, plus
@@ -90,8 +112,10 @@ class Wasserstein:
     def d_terms(self, out_real, out_fake):
         return {"real": -out_real.mean(), "fake": out_fake.mean()}
 
-    def penalty(self, D, x_real, x_fake):
-        return self.gp_weight * gradient_penalty(D, x_real, x_fake) if self.gp_weight else None
+    def penalty(self, critic, x_real, x_fake, generator=None):
+        if not self.gp_weight:
+            return None
+        return self.gp_weight * gradient_penalty(critic, x_real, x_fake, generator=generator)
 
     def g_terms(self, out_fake):
         return {"fake": -out_fake.mean()}
@@ -106,7 +130,7 @@ class Wasserstein:
 
 
 @dataclass
-class LeastSquares:
+class LeastSquares(Loss):
     r"""Least squares GAN (Mao et al. 2017, eq. 2): D minimizes
     :math:`\tfrac12\mathbb{E}(\ell_r - b)^2 + \tfrac12\mathbb{E}(\ell_f - a)^2`, G minimizes
     :math:`\tfrac12\mathbb{E}(\ell_f - c)^2`. Default a, b, c = 0, 1, 1 (the paper's
@@ -125,13 +149,6 @@ class LeastSquares:
     def g_terms(self, out_fake):
         return {"fake": 0.5 * ((out_fake - self.c) ** 2).mean()}
 
-    def penalty(self, D, x_real, x_fake):
-        """No extra discriminator term."""
-        return None
-
-    def after_d_step(self, D):
-        """No constraint after a discriminator step."""
-
 
 class Hinge(Minimax):
     r"""Hinge loss (Lim & Ye 2017; Miyato et al. 2018, eq. 16-17): D minimizes
@@ -149,8 +166,70 @@ class Hinge(Minimax):
         return {"fake": -out_fake.mean()}
 
 
-LOSSES = {"minimax": Minimax, "non-saturating": NonSaturating, "wgan": lambda: Wasserstein(clip=0.01),
-          "wgan-gp": lambda: Wasserstein(gp_weight=10.0), "least-squares": LeastSquares, "hinge": Hinge}
+class InfoGAN(Loss):
+    r"""InfoGAN (Chen et al. 2016, eq. 5-6): :math:`\min_{G,Q}\max_D V(D, G) - \lambda L_I(G, Q)` with
+
+    .. math:: L_I(G, Q) = \mathbb{E}_{c \sim P(c),\, x \sim G(z, c)}[\log Q(c \mid x)] + H(c)
+              \;\le\; I(c;\, G(z, c)).
+
+    ``D`` and ``G`` keep the terms of ``base`` (non-saturating in the paper); to both
+    players :meth:`code_terms` adds :math:`\lambda` times the cross-entropy
+    :math:`-\mathbb{E}\log Q(c \mid x)`, which is :math:`H(c) - L_I` (H(c) is a constant, so
+    minimizing it maximizes the bound). ``q_head`` maps D's features of a generated batch
+    to ``n_cat`` logits of the categorical code and the means of the continuous codes;
+    as in the paper's released code (``fix_std=True``), each continuous code is read as
+    a Gaussian with unit standard deviation, so its term is
+    :math:`\tfrac12 (c - \mu)^2 + \tfrac12\log 2\pi` per code. Terms, in nats per sample
+    times ``weight``: ``info_cat`` and ``info_cont``. The Q head's parameters are
+    optimized with D's (the paper's code puts Q in D's variables).
+
+    Parameters
+    ----------
+    base : a loss of this module (its d_terms, g_terms, penalty and constraint are used)
+    q_head : torch.nn.Module, D's features (n, d) -> (n, n_cat + n_cont)
+    codes : gan_course.latents.InfoCodes, the sampler whose codes Q reads back
+    weight : float, :math:`\lambda` (1 in the paper for MNIST)
+    """
+
+    name = "infogan"
+
+    def __init__(self, base, q_head, codes, weight: float = 1.0):
+        self.base, self.q, self.codes = base, q_head, codes
+        self.weight = check_positive("weight", weight)
+
+    def d_terms(self, out_real, out_fake):
+        return self.base.d_terms(out_real, out_fake)
+
+    def g_terms(self, out_fake):
+        return self.base.g_terms(out_fake)
+
+    def penalty(self, critic, x_real, x_fake, generator=None):
+        return self.base.penalty(critic, x_real, x_fake, generator)
+
+    def after_d_step(self, D):
+        self.base.after_d_step(D)
+
+    def code_terms(self, features, c) -> dict:
+        import math
+
+        import torch.nn.functional as F
+
+        if features is None:
+            raise ValueError("InfoGAN needs D to return (output, features) so its Q head can read the codes")
+        cat, cont = self.codes.split(c)
+        read = self.q(features)
+        terms = {"info_cat": self.weight * F.cross_entropy(read[:, : self.codes.n_cat], cat)}
+        if self.codes.n_cont:
+            nll = 0.5 * (cont - read[:, self.codes.n_cat:]) ** 2 + 0.5 * math.log(2 * math.pi)
+            terms["info_cont"] = self.weight * nll.sum(dim=1).mean()
+        return terms
+
+    def parameters(self) -> list:
+        return list(self.q.parameters())
+
+    def to(self, device):
+        self.q.to(device)
+        return self
 
 
 def gradient_penalty(critic, x_real, x_fake, *, generator=None):

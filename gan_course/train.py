@@ -1,20 +1,34 @@
 """One training loop for every GAN in the course.
 
 A :class:`Trainer` holds a generator ``G``, a discriminator or critic ``D``, a loss
-from :mod:`gan_course.losses` and the data. It does not care what the models are
-(MLPs on 2-D points, convnets on images): it only calls ``G(z)`` and ``D(x)``.
+from :mod:`gan_course.losses`, the data and a latent sampler from
+:mod:`gan_course.latents`. It does not care what the models are (MLPs on 2-D points,
+convnets on images). A GAN of the course is a loss object, two networks and a recipe
+(:mod:`gan_course.recipes`), never a new loop:
+
+* the real data may carry labels, ``(x, y)``;
+* the latent sampler may return a condition ``c`` beside ``z``: then ``G(z, c)`` is called,
+  and ``D(x, c)`` too when the sampler ``feeds_d`` (a conditional GAN: real images are
+  shown with the condition of their own labels);
+* ``D`` may return ``(outputs, features)``: the features of a generated batch go to the
+  loss's ``code_terms`` (InfoGAN's Q head), whose terms are added to both players, and
+  the loss's own parameters are optimized with D's.
 
 One :meth:`Trainer.step` is ``d_steps`` discriminator updates on fresh real and
 generated batches (the generated ones made under ``no_grad``, i.e. detached: a
 discriminator step must not move G), then one generator update. The lab of lesson
 05 also calls :meth:`Trainer.d_step` and :meth:`Trainer.g_step` on their own.
 
-Every step appends to ``history``: the losses (``d_loss``, ``g_loss``) and the
-discriminator's named terms (``d_loss_real``, ``d_loss_fake``, ``d_loss_penalty``),
-the mean raw outputs D(x) and D(G(z)) (``d_real``, ``d_fake``), and each player's
-gradient norm (``grad_norm_d``, ``grad_norm_g``). A loss that becomes
-NaN or infinite stops training with a ``FloatingPointError`` naming the step.
-``updates`` counts each player's optimizer steps (lone ``d_step``/``g_step`` calls
+Every draw (batches, z, codes, the gradient penalty's interpolation weights) comes from
+the trainer's own ``torch.Generator``, ``rng``, seeded by ``settings.seed``: the same
+seed and the same initial networks give the same history on the CPU.
+
+Every step appends to ``history``: the losses (``d_loss``, ``g_loss``) and each player's
+named terms (``d_loss_real``, ``d_loss_fake``, ``d_loss_penalty``, ``g_loss_fake``,
+``d_loss_info_cat``, ...), the mean raw outputs D(x) and D(G(z)) (``d_real``,
+``d_fake``), and each player's gradient norm (``grad_norm_d``, ``grad_norm_g``). A loss
+that becomes NaN or infinite stops training with a ``FloatingPointError`` naming the
+step. ``updates`` counts each player's optimizer steps (lone ``d_step``/``g_step`` calls
 included) and ``last`` holds the latest record of each, for live readouts.
 """
 
@@ -62,56 +76,82 @@ class Trainer:
 
     Parameters
     ----------
-    G : torch.nn.Module, (n, *z_shape) -> samples
-    D : torch.nn.Module, samples -> (n, 1) raw outputs (logits or critic scores)
-    loss : an object of :mod:`gan_course.losses`
-    real : tensor (N, ...) of training data, or a callable ``(n, generator) -> tensor``
-    z_shape : int or tuple, the shape of one latent vector
+    G : torch.nn.Module, ``G(z)`` or ``G(z, c)`` -> samples. A G without parameters (a
+        fixed sample replayed by index, as :func:`gan_course.critics.train_critic` uses)
+        is never updated, and only :meth:`d_step` may be called.
+    D : torch.nn.Module, samples (and ``c`` when the sampler feeds D) -> (n, 1) raw outputs
+        (logits or critic scores), or a tuple ``(outputs, features)``
+    loss : a loss of :mod:`gan_course.losses`
+    real : tensor (N, ...) of training samples, a pair ``(x, y)`` of samples and labels, or
+        a callable ``(n, generator) -> x`` or ``-> (x, y)``
+    latent : int or tuple (z ~ N(0, I) of that shape) or a sampler of :mod:`gan_course.latents`
     settings : TrainSettings
     device : torch.device or str, optional (default: :func:`gan_course.get_device`)
     """
 
-    def __init__(self, G, D, loss, real, z_shape, settings: TrainSettings | None = None, device=None):
+    def __init__(self, G, D, loss, real, latent, settings: TrainSettings | None = None, device=None):
         import torch
 
+        from gan_course.latents import as_sampler
         from gan_course.runtime import get_device
 
         self.settings = settings or TrainSettings()
         self.device = torch.device(device) if device is not None else get_device()
-        self.G, self.D, self.loss = G.to(self.device), D.to(self.device), loss
-        self.z_shape = (z_shape,) if isinstance(z_shape, int) else tuple(z_shape)
-        self.gen = torch.Generator(device=self.device).manual_seed(self.settings.seed)
+        self.G, self.D, self.loss = G.to(self.device), D.to(self.device), loss.to(self.device)
+        self.latent = as_sampler(latent)
+        self.rng = torch.Generator(device=self.device).manual_seed(self.settings.seed)
+        self._real_fn, self.real, self.labels = None, None, None
         if callable(real):
-            self._real_fn, self.real = real, None
+            self._real_fn = real
         else:
-            self.real = torch.as_tensor(real, dtype=torch.float32, device=self.device)
+            x, y = real if isinstance(real, (tuple, list)) else (real, None)
+            self.real = torch.as_tensor(x, dtype=torch.float32, device=self.device)
             if len(self.real) == 0:
                 raise ValueError("real must hold at least one sample")
-        self.opt_g, self.opt_d = self._optimizer(G, self.settings.lr_g), self._optimizer(D, self.settings.lr_d)
+            if y is not None:
+                self.labels = torch.as_tensor(y, device=self.device).long()
+                if len(self.labels) != len(self.real):
+                    raise ValueError(f"real=(x, y) must pair every sample with a label, got {len(self.real)} "
+                                     f"samples and {len(self.labels)} labels")
+        g_params = list(G.parameters())
+        self.opt_g = self._optimizer(g_params, self.settings.lr_g) if g_params else None
+        self.opt_d = self._optimizer(list(D.parameters()) + list(loss.parameters()), self.settings.lr_d)
         self.steps_done = 0
         self.updates = {"D": 0, "G": 0}  # optimizer steps of each player, lone d_step / g_step included
         self.last = {}  # the latest d_step and g_step records
         self.history = {"step": [], "d_loss": [], "g_loss": [], "d_real": [], "d_fake": [],
                         "grad_norm_d": [], "grad_norm_g": []}
 
-    def _optimizer(self, model, lr):
+    def _optimizer(self, params, lr):
         import torch
 
         if self.settings.optimizer == "rmsprop":
-            return torch.optim.RMSprop(model.parameters(), lr=lr)
-        return torch.optim.Adam(model.parameters(), lr=lr, betas=self.settings.betas)
+            return torch.optim.RMSprop(params, lr=lr)
+        return torch.optim.Adam(params, lr=lr, betas=self.settings.betas)
 
-    def sample_z(self, n: int):
-        import torch
-
-        return torch.randn((n, *self.z_shape), generator=self.gen, device=self.device)
+    def sample_latent(self, n: int):
+        """``(z, c)`` from the latent sampler (``c`` is None for an unconditional GAN)."""
+        return self.latent.sample(n, self.rng, self.device)
 
     def sample_real(self, n: int):
+        """``(x, y)``: a batch of real samples, drawn with replacement, and their labels (or None)."""
         import torch
 
-        if self.real is None:
-            return self._real_fn(n, self.gen).to(self.device)
-        return self.real[torch.randint(len(self.real), (n,), generator=self.gen, device=self.device)]
+        if self._real_fn is not None:
+            batch = self._real_fn(n, self.rng)
+            x, y = batch if isinstance(batch, (tuple, list)) else (batch, None)
+            return x.to(self.device), (None if y is None else y.to(self.device))
+        idx = torch.randint(len(self.real), (n,), generator=self.rng, device=self.device)
+        return self.real[idx], (None if self.labels is None else self.labels[idx])
+
+    def generate(self, z, c=None):
+        """``G(z)``, or ``G(z, c)`` when there is a condition."""
+        return self.G(z) if c is None else self.G(z, c)
+
+    def judge(self, x, c=None):
+        """``(outputs, features)`` of D on ``x``; D sees ``c`` when the sampler feeds D; features may be None."""
+        out = self.D(x, c) if self.latent.feeds_d else self.D(x)
+        return out if isinstance(out, tuple) else (out, None)
 
     def _check(self, who: str, total, terms):
         value = total.item()
@@ -122,10 +162,10 @@ class Trainer:
         return value
 
     @staticmethod
-    def _grad_norm(model) -> float:
+    def _grad_norm(params) -> float:
         import torch
 
-        grads = [p.grad for p in model.parameters() if p.grad is not None]
+        grads = [p.grad for p in params if p.grad is not None]
         if not grads:
             return 0.0
         norms = torch._foreach_norm(grads) if hasattr(torch, "_foreach_norm") else [torch.linalg.vector_norm(g) for g in grads]
@@ -136,32 +176,39 @@ class Trainer:
         import torch
 
         n = self.settings.batch_size
-        x_real = self.sample_real(n)
+        x_real, y_real = self.sample_real(n)
+        z, c = self.sample_latent(n)
         with torch.no_grad():  # a detached fake batch: this step must not move G
-            x_fake = self.G(self.sample_z(n))
-        out_real, out_fake = self.D(x_real), self.D(x_fake)
-        terms = self.loss.d_terms(out_real, out_fake)
-        penalty = self.loss.penalty(self.D, x_real, x_fake)
+            x_fake = self.generate(z, c)
+        c_real = self.latent.condition_of(y_real) if self.latent.feeds_d else None
+        (out_real, _), (out_fake, features) = self.judge(x_real, c_real), self.judge(x_fake, c)
+        terms = {**self.loss.d_terms(out_real, out_fake), **self.loss.code_terms(features, c)}
+        penalty = self.loss.penalty(lambda x: self.judge(x, c_real)[0], x_real, x_fake, self.rng)
         if penalty is not None:
             terms["penalty"] = penalty
-        value, grad_norm = self._descend("discriminator", self.D, self.opt_d, terms)
+        value, grad_norm = self._descend("discriminator", self.opt_d, terms)
         self.loss.after_d_step(self.D)
         return self._count("D", {"d_loss": value, "d_real": out_real.mean().item(), "d_fake": out_fake.mean().item(),
                                  "grad_norm_d": grad_norm, **{f"d_loss_{k}": v.item() for k, v in terms.items()}})
 
     def g_step(self) -> dict:
-        """One generator update; returns its loss as a float."""
-        terms = self.loss.g_terms(self.D(self.G(self.sample_z(self.settings.batch_size))))
-        value, grad_norm = self._descend("generator", self.G, self.opt_g, terms)
-        return self._count("G", {"g_loss": value, "grad_norm_g": grad_norm})
+        """One generator update; returns its loss and terms as floats."""
+        if self.opt_g is None:
+            raise ValueError("G has no parameters to train (a fixed sample): call d_step only")
+        z, c = self.sample_latent(self.settings.batch_size)
+        out_fake, features = self.judge(self.generate(z, c), c)
+        terms = {**self.loss.g_terms(out_fake), **self.loss.code_terms(features, c)}
+        value, grad_norm = self._descend("generator", self.opt_g, terms)
+        return self._count("G", {"g_loss": value, "grad_norm_g": grad_norm,
+                                 **{f"g_loss_{k}": v.item() for k, v in terms.items()}})
 
-    def _descend(self, who: str, model, opt, terms: dict):
-        """One optimizer step on the sum of ``terms``; returns (loss value, gradient norm)."""
+    def _descend(self, who: str, opt, terms: dict):
+        """One optimizer step on the sum of ``terms``; returns (loss value, gradient norm of what ``opt`` moves)."""
         total = sum(terms.values())
         value = self._check(who, total, terms)
         opt.zero_grad(set_to_none=True)
         total.backward()
-        grad_norm = self._grad_norm(model)
+        grad_norm = self._grad_norm(p for group in opt.param_groups for p in group["params"])
         opt.step()
         return value, grad_norm
 
@@ -176,7 +223,7 @@ class Trainer:
         if self.settings.decay_steps is not None:
             factor = max(0.0, 1 - self.steps_done / self.settings.decay_steps)
             for opt, lr in ((self.opt_g, self.settings.lr_g), (self.opt_d, self.settings.lr_d)):
-                for group in opt.param_groups:
+                for group in (opt.param_groups if opt is not None else ()):
                     group["lr"] = lr * factor
         for _ in range(self.settings.d_steps):
             record = self.d_step()

@@ -38,7 +38,8 @@ def test_penalty_flows_to_the_critic_not_to_the_fake_batch():
 
 import math  # noqa: E402
 
-from gan_course.losses import LOSSES, Hinge, LeastSquares, Minimax, NonSaturating, Wasserstein  # noqa: E402
+from gan_course.losses import Hinge, LeastSquares, Minimax, NonSaturating, Wasserstein  # noqa: E402
+from gan_course.recipes import RECIPES  # noqa: E402
 
 LOGIT_REAL = torch.tensor([[2.0], [-1.0], [0.5]])
 LOGIT_FAKE = torch.tensor([[-3.0], [1.0], [0.0]])
@@ -100,10 +101,11 @@ def test_wasserstein_terms_penalty_and_clipping():
         Wasserstein(clip=0)
 
 
-def test_every_named_loss_builds_and_runs():
-    for name, make in LOSSES.items():
-        loss = make()
-        assert loss.name == name
+def test_every_recipe_loss_builds_and_runs():
+    for name, recipe in RECIPES.items():
+        if name == "infogan":  # needs a Q head: tests/test_train.py
+            continue
+        loss = recipe.make_loss()
         D = torch.nn.Linear(2, 1)
         x_real, x_fake = torch.randn(4, 2), torch.randn(4, 2)
         terms = loss.d_terms(D(x_real), D(x_fake))
@@ -111,3 +113,28 @@ def test_every_named_loss_builds_and_runs():
         penalty = loss.penalty(D, x_real, x_fake)
         assert (penalty is not None) == (name == "wgan-gp")
         assert set(loss.g_terms(D(x_fake))) == {"fake"}
+
+
+def test_infogan_code_terms_are_the_cross_entropy_of_q_by_hand():
+    from gan_course.latents import InfoCodes
+    from gan_course.losses import InfoGAN
+
+    codes = InfoCodes(z_dim=2, n_cat=3, n_cont=2)
+    c = torch.tensor([[0.0, 1.0, 0.0, 0.5, -0.5], [1.0, 0.0, 0.0, -1.0, 0.25]])
+    read = torch.tensor([[0.2, 1.5, -0.3, 0.4, 0.0], [2.0, 0.1, 0.0, -0.5, 0.25]])  # Q's output: 3 logits, 2 means
+    loss = InfoGAN(NonSaturating(), torch.nn.Identity(), codes, weight=2.0)
+    terms = loss.code_terms(read, c)
+    log_softmax = [[x - math.log(sum(math.exp(v) for v in row[:3])) for x in row[:3]] for row in read.tolist()]
+    cat_ce = -(log_softmax[0][1] + log_softmax[1][0]) / 2
+    cont_nll = sum(0.5 * (ci - mi) ** 2 + 0.5 * math.log(2 * math.pi)
+                   for crow, mrow in zip(c[:, 3:].tolist(), read[:, 3:].tolist()) for ci, mi in zip(crow, mrow)) / 2
+    assert terms["info_cat"].item() == pytest.approx(2.0 * cat_ce, rel=1e-6)
+    assert terms["info_cont"].item() == pytest.approx(2.0 * cont_nll, rel=1e-6)
+    # a Q that reads the category perfectly drives its term to 0; the bound L_I = H(c) - CE reaches ln 3
+    perfect = loss.code_terms(torch.cat([c[:, :3] * 50, c[:, 3:]], dim=1), c)
+    assert perfect["info_cat"].item() == pytest.approx(0, abs=1e-6)
+    assert loss.d_terms(LOGIT_REAL, LOGIT_FAKE)["fake"].item() == NonSaturating().d_terms(LOGIT_REAL, LOGIT_FAKE)["fake"].item()
+    with pytest.raises(ValueError, match="features"):
+        loss.code_terms(None, c)
+    with pytest.raises(ValueError, match="weight=0"):
+        InfoGAN(NonSaturating(), torch.nn.Identity(), codes, weight=0)

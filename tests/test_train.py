@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from gan_course.losses import LOSSES, NonSaturating, Wasserstein
+from gan_course.losses import NonSaturating, Wasserstein
+from gan_course.recipes import RECIPES
 from gan_course.models.mlp import mlp
 from gan_course.train import Trainer, TrainSettings
 
@@ -71,10 +72,12 @@ def test_the_loop_does_not_care_about_the_model_shape():
     D = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, stride=2, padding=1), torch.nn.LeakyReLU(0.2),
                             torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 1))
     images = lambda n, gen: torch.rand(n, 1, 8, 8, generator=gen) * 2 - 1  # noqa: E731
-    for name, make in LOSSES.items():
-        settings = TrainSettings(batch_size=8, optimizer="rmsprop" if name == "wgan" else "adam")
-        history = Trainer(G, D, make(), images, 4, settings, device="cpu").run(2, progress=False)
-        assert len(history["g_loss"]) == 2, name
+    for name, recipe in RECIPES.items():
+        if name in ("infogan", "cgan"):  # conditions: tested below
+            continue
+        settings = recipe.settings_with(batch_size=8)
+        history = Trainer(G, D, recipe.make_loss(), images, 4, settings, device="cpu").run(2, progress=False)
+        assert len(history["g_loss"]) == 2 and len(history["d_loss"]) == 2, name
 
 
 def test_weight_clipping_holds_after_training():
@@ -121,3 +124,104 @@ def test_learning_rates_decay_linearly_to_zero():
     frozen = [p.detach().clone() for p in G.parameters()]
     trainer.run(1, progress=False)
     assert all(torch.equal(a, b) for a, b in zip(frozen, G.parameters()))  # lr 0: no more change
+
+
+def test_same_seed_same_history_with_the_gradient_penalty_whatever_the_global_generator():
+    """Every draw (batches, z, the penalty's alphas) comes from the trainer's own generator."""
+    def run(global_seed, seed=5):
+        torch.manual_seed(global_seed)  # a learner's global seed must not matter
+        G, D = mlp(2, 1, hidden=8, seed=1), mlp(1, 1, hidden=8, seed=2)
+        trainer = Trainer(G, D, Wasserstein(gp_weight=10), torch.linspace(-1, 1, 200)[:, None], 2,
+                          TrainSettings(batch_size=16, d_steps=2, seed=seed), device="cpu")
+        return trainer.run(4, progress=False)
+
+    first = run(0)
+    assert run(123) == first
+    assert run(0, seed=6)["d_loss_penalty"] != first["d_loss_penalty"]
+
+
+class LabelledPoints(torch.nn.Module):
+    """A conditional D that records what it is shown: x = (label, noise), c one-hot."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin, self.seen = torch.nn.Linear(5, 1), []
+
+    def forward(self, x, c):
+        self.seen.append((x.detach().clone(), c.clone()))
+        return self.lin(torch.cat([x, c], dim=1))
+
+
+class LabelWriter(torch.nn.Module):
+    """A conditional G that writes its condition's class into its sample: G(z, c) = (argmax c, w z)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(1))
+
+    def forward(self, z, c):
+        return torch.stack([c.argmax(1).float(), self.w * z[:, 0]], dim=1)
+
+
+def test_labels_pair_with_real_images_and_conditions_with_fakes():
+    from gan_course.latents import ClassLabels
+
+    y = torch.randint(3, (300,), generator=torch.Generator().manual_seed(0))
+    x = torch.stack([y.float(), torch.randn(300)], dim=1)
+    D = LabelledPoints()
+    trainer = Trainer(LabelWriter(), D, NonSaturating(), (x, y), ClassLabels(4, 3), TrainSettings(batch_size=32),
+                      device="cpu")
+    trainer.run(2, progress=False)
+    assert len(D.seen) == 6  # per step: real and fake in the D step, fake in the G step
+    for batch, c in D.seen:  # every image is shown with its own class: real ones with their labels
+        assert torch.equal(c.argmax(1).float(), batch[:, 0])
+    real_labels = D.seen[0][1].argmax(1)
+    assert len(real_labels.unique()) == 3
+    with pytest.raises(ValueError, match="pair every sample with a label"):
+        Trainer(LabelWriter(), D, NonSaturating(), (x, y[:10]), ClassLabels(4, 3), device="cpu")
+    with pytest.raises(ValueError, match="labelled data"):
+        Trainer(LabelWriter(), D, NonSaturating(), x, ClassLabels(4, 3), device="cpu").d_step()
+
+
+def test_infogan_trains_q_with_d_and_adds_the_code_terms_to_both_players():
+    from gan_course.latents import InfoCodes
+    from gan_course.losses import InfoGAN
+
+    codes = InfoCodes(z_dim=3, n_cat=4, n_cont=1)
+    G = torch.nn.Linear(3 + 5, 2)
+    G.forward = lambda z, c, lin=G.forward: lin(torch.cat([z, c], dim=1))  # G(z, c)
+    trunk, head = torch.nn.Linear(2, 6), torch.nn.Linear(6, 1)
+
+    class FeatureD(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.trunk, self.head = trunk, head
+
+        def forward(self, x):
+            h = torch.relu(self.trunk(x))
+            return self.head(h), h
+
+    q = torch.nn.Linear(6, 5)
+    trainer = Trainer(G, FeatureD(), InfoGAN(NonSaturating(), q, codes), torch.randn(100, 2), codes,
+                      TrainSettings(batch_size=16), device="cpu")
+    q_before, g_before = q.weight.detach().clone(), G.weight.detach().clone()
+    trainer.g_step()
+    assert torch.equal(q.weight, q_before) and not torch.equal(G.weight, g_before)  # G's step moves G only
+    trainer.d_step()
+    assert not torch.equal(q.weight, q_before)  # Q is optimized with D
+    h = trainer.run(2, progress=False)
+    for player in ("d", "g"):
+        assert len(h[f"{player}_loss_info_cat"]) == 2 and len(h[f"{player}_loss_info_cont"]) == 2
+    for i in range(2):
+        assert h["g_loss"][i] == pytest.approx(h["g_loss_fake"][i] + h["g_loss_info_cat"][i] + h["g_loss_info_cont"][i])
+
+
+def test_a_generator_without_parameters_only_serves_d_steps():
+    from gan_course.critics import _Indices, _Replay
+
+    fixed = torch.randn(50, 1) + 3
+    trainer = Trainer(_Replay(fixed), mlp(1, 1, hidden=4), Wasserstein(gp_weight=1), torch.randn(50, 1),
+                      _Indices(50), TrainSettings(batch_size=8), device="cpu")
+    assert trainer.d_step()["d_fake"] != 0
+    with pytest.raises(ValueError, match="G has no parameters"):
+        trainer.g_step()

@@ -17,10 +17,10 @@ import asyncio
 import numpy as np
 
 from gan_course.distributions import TOYS
-from gan_course.losses import LOSSES
 from gan_course.metrics import mode_coverage
 from gan_course.widgets.base import Dashboard
 
+LAB_RECIPES = ("minimax", "non-saturating", "wgan", "wgan-gp", "lsgan", "hinge")  # from gan_course.recipes
 EXTENT = 5.0  # the view is [-5, 5]^2, wide enough for the grid's modes at +-4
 
 
@@ -39,7 +39,7 @@ class GANLabDashboard(Dashboard):
 
         style = {"description_width": "initial"}
         self.target = w.Dropdown(options=list(TOYS), value=target, description="target", style=style)
-        self.loss_name = w.Dropdown(options=list(LOSSES), value=loss, description="loss", style=style)
+        self.loss_name = w.Dropdown(options=LAB_RECIPES, value=loss, description="loss", style=style)
         self.lr_g = w.FloatLogSlider(value=lr_g, base=10, min=-5, max=-2, step=0.25, description="lr G", style=style)
         self.lr_d = w.FloatLogSlider(value=lr_d, base=10, min=-5, max=-2, step=0.25, description="lr D", style=style)
         self.d_steps = w.IntSlider(value=d_steps, min=1, max=10, description="D steps per G step", style=style)
@@ -84,20 +84,25 @@ class GANLabDashboard(Dashboard):
         self.play_button.observe(self._on_play, names="value")
 
     def reset(self):
-        """New models, optimizers and history for the current target and loss (same seed)."""
+        """New models, optimizers and history for the current target and loss (same seed).
+
+        The loss, optimizer, betas and clipping come from the recipe of that name
+        (:data:`gan_course.recipes.RECIPES`); the batch (256), learning rates and D steps
+        from the lab's controls.
+        """
         import torch
 
         from gan_course.models.mlp import mlp
-        from gan_course.train import Trainer, TrainSettings
+        from gan_course.recipes import RECIPES
+        from gan_course.train import Trainer
 
         self.data = TOYS[self.target.value](10_000, seed=self.seed)
-        torch.manual_seed(self.seed)
-        G, D = mlp(2, 2, hidden=128, layers=3), mlp(2, 1, hidden=128, layers=3)
-        loss = LOSSES[self.loss_name.value]()
-        settings = TrainSettings(batch_size=256, d_steps=self.d_steps.value, lr_g=self.lr_g.value,
-                                 lr_d=self.lr_d.value, optimizer="rmsprop" if self.loss_name.value == "wgan" else "adam",
-                                 seed=self.seed)
-        self.trainer = Trainer(G, D, loss, self.data.x, 2, settings, device="cpu")
+        weights = torch.Generator().manual_seed(self.seed)
+        G, D = mlp(2, 2, hidden=128, layers=3, seed=weights), mlp(2, 1, hidden=128, layers=3, seed=weights)
+        recipe = RECIPES[self.loss_name.value]
+        settings = recipe.settings_with(batch_size=256, d_steps=self.d_steps.value, lr_g=self.lr_g.value,
+                                        lr_d=self.lr_d.value, seed=self.seed)
+        self.trainer = Trainer(G, D, recipe.make_loss(), self.data.x, 2, settings, device="cpu")
         self.z_view = torch.randn(1000, 2, generator=torch.Generator().manual_seed(self.seed + 1))
 
     def _apply_settings(self):

@@ -1,0 +1,48 @@
+import pytest
+import torch
+
+from gan_course.latents import ClassLabels, Gaussian, InfoCodes, as_sampler
+
+
+def draw(sampler, n=4000, seed=0):
+    return sampler.sample(n, torch.Generator().manual_seed(seed))
+
+
+def test_gaussian_is_standard_normal_of_its_shape_and_has_no_condition():
+    z, c = draw(Gaussian((3, 2)))
+    assert z.shape == (4000, 3, 2) and c is None
+    assert z.mean().item() == pytest.approx(0, abs=0.03) and z.std().item() == pytest.approx(1, abs=0.03)
+    assert not Gaussian(5).feeds_d and Gaussian(5).condition_of(torch.tensor([1, 2])) is None
+    assert torch.equal(draw(Gaussian(3), seed=1)[0], draw(Gaussian(3), seed=1)[0])
+    assert isinstance(as_sampler(7), Gaussian) and as_sampler((1, 2)).shape == (1, 2)
+    with pytest.raises(ValueError, match="latent="):
+        as_sampler("gaussian")
+    with pytest.raises(ValueError, match="shape=0"):
+        Gaussian((2, 0))
+
+
+def test_class_labels_are_uniform_one_hot_and_real_labels_map_to_the_same_code():
+    sampler = ClassLabels(z_dim=8, n_classes=10)
+    z, c = draw(sampler)
+    assert z.shape == (4000, 8) and c.shape == (4000, 10) and sampler.feeds_d
+    assert torch.equal(c.sum(1), torch.ones(4000)) and set(c.unique().tolist()) == {0.0, 1.0}
+    shares = c.mean(0)
+    assert shares.min().item() > 0.08 and shares.max().item() < 0.12  # 400 per class, +-3 sd is about 0.015
+    y = torch.tensor([3, 0, 9])
+    assert torch.equal(sampler.condition_of(y).argmax(1), y)
+    with pytest.raises(ValueError, match="labelled data"):
+        sampler.condition_of(None)
+    with pytest.raises(ValueError, match="n_classes=1"):
+        ClassLabels(8, 1)
+
+
+def test_info_codes_are_one_categorical_and_uniform_continuous_codes_that_split_back():
+    codes = InfoCodes(z_dim=62, n_cat=10, n_cont=2)
+    z, c = draw(codes)
+    assert z.shape == (4000, 62) and c.shape == (4000, 12) and not codes.feeds_d
+    cat, cont = codes.split(c)
+    assert torch.equal(torch.nn.functional.one_hot(cat, 10).float(), c[:, :10])
+    assert cont.min().item() >= -1 and cont.max().item() <= 1
+    assert cont.mean().item() == pytest.approx(0, abs=0.03)
+    assert cont.var().item() == pytest.approx(1 / 3, abs=0.02)  # the variance of U(-1, 1)
+    assert codes.condition_of(torch.tensor([1])) is None  # D never sees the codes
