@@ -30,10 +30,12 @@ def test_the_dcgan_guidelines_hold():
     assert bn.mean().item() == pytest.approx(1.0, abs=0.01)
 
 
-def test_a_seed_fixes_the_weights():
+def test_a_seed_fixes_the_weights_and_none_follows_the_global_generator():
     a, b, c = Generator(width=4, seed=1), Generator(width=4, seed=1), Generator(width=4, seed=2)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     assert not torch.equal(a.net[0].weight, c.net[0].weight)
+    torch.manual_seed(1)
+    assert torch.equal(Generator(width=4).net[0].weight, a.net[0].weight)
 
 
 def test_conditions_reach_g_and_the_projection_of_d():

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 FAMILIES = {
     "mlp": "gan_course.models.mlp:mlp",
     "vae": "gan_course.models.vae:VAE",
+    "judge": "gan_course.models.judge:Judge",
     "dcgan-g": "gan_course.models.dcgan:Generator",
     "dcgan-d": "gan_course.models.dcgan:Discriminator",
     "q-head": "gan_course.models.dcgan:QHead",
@@ -27,7 +28,8 @@ FAMILIES = {
 def seeded(seed):
     """Run the block with torch's CPU generator set from ``seed``, then put the learner's back.
 
-    ``seed`` is an int or a ``torch.Generator``; a generator is advanced by what the block
+    ``seed`` is an int or a ``torch.Generator``; None runs the block as it is, drawing from
+    torch's global generator (the learner's ``torch.manual_seed`` habit). A generator is advanced by what the block
     draws, so two networks built one after the other from one generator get different
     weights, exactly as two networks built after one ``torch.manual_seed(s)`` do (an int
     ``s`` gives the same weights as ``torch.manual_seed(s)`` followed by the block). Layers
@@ -36,12 +38,15 @@ def seeded(seed):
     """
     import torch
 
+    if seed is None:
+        yield None
+        return
     if isinstance(seed, torch.Generator):
         gen = seed
     elif isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63:
         gen = torch.Generator().manual_seed(seed)
     else:
-        raise ValueError(f"seed={seed!r} must be a non-negative int or a torch.Generator")
+        raise ValueError(f"seed={seed!r} must be a non-negative int, a torch.Generator or None")
     with torch.random.fork_rng(devices=[]):
         torch.set_rng_state(gen.get_state())
         yield gen

@@ -55,7 +55,7 @@ def dcgan_init(module: nn.Module) -> None:
 class Generator(nn.Module):
     """``G(z)`` or ``G(z, c)``: latent (n, z_dim) and condition (n, cond_dim) -> images (n, 1, 28, 28) in [-1, 1]."""
 
-    def __init__(self, z_dim: int = 100, width: int = 64, cond_dim: int = 0, seed=0):
+    def __init__(self, z_dim: int = 100, width: int = 64, cond_dim: int = 0, seed=None):
         from gan_course.models import seeded
 
         super().__init__()
@@ -95,7 +95,7 @@ class Discriminator(nn.Module):
     """
 
     def __init__(self, width: int = 64, norm: str = "batch", cond_dim: int = 0, features: bool = False,
-                 spectral_norm: bool = False, seed=0):
+                 spectral_norm: bool = False, seed=None):
         from torch.nn.utils.parametrizations import spectral_norm as sn
 
         from gan_course.models import seeded
@@ -131,7 +131,7 @@ class QHead(nn.Module):
     """InfoGAN's Q head on D's features (Chen et al. 2016, appendix C.1: FC 128, BN, LeakyReLU, FC):
     (n, in_features) -> (n, n_out), the categorical code's logits then the continuous codes' means."""
 
-    def __init__(self, in_features: int, n_out: int = 12, hidden: int = 128, seed=0):
+    def __init__(self, in_features: int, n_out: int = 12, hidden: int = 128, seed=None):
         from gan_course.models import seeded
 
         super().__init__()

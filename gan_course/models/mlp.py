@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 
-def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectral_norm: bool = False, seed=0):
+def mlp(in_dim: int, out_dim: int, *, hidden: int = 64, layers: int = 2, spectral_norm: bool = False, seed=None):
     """``in_dim -> hidden -> ... -> out_dim`` with ReLU between layers, PyTorch's default initialization.
 
     ``seed`` (an int or a ``torch.Generator``) fixes the weights without touching torch's
     global generator (:func:`gan_course.models.seeded`): ``mlp(..., seed=s)`` equals
-    ``torch.manual_seed(s); mlp(...)``.
+    ``torch.manual_seed(s); mlp(...)``; None draws from torch's global generator.
 
     ``spectral_norm=True`` wraps every Linear layer in
     ``torch.nn.utils.parametrizations.spectral_norm`` (Miyato et al. 2018): each
