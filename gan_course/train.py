@@ -44,10 +44,9 @@ OPTIMIZERS = ("adam", "rmsprop")
 
 @dataclass
 class TrainSettings:
-    """How to train. Defaults follow DCGAN (Radford et al. 2016): Adam, lr 2e-4, betas (0.5, 0.999).
+    """How to train. Defaults follow DCGAN (Radford et al. 2016): Adam, lr 2e-4, betas (0.5, 0.999);
+    each GAN's paper settings are in :data:`gan_course.recipes.RECIPES`.
 
-    WGAN with clipping wants ``optimizer="rmsprop"``, lr 5e-5, ``d_steps=5``; WGAN-GP
-    wants lr 1e-4, betas (0, 0.9), ``d_steps=5`` (their papers' Algorithm 1).
     ``decay_steps=N`` scales both learning rates by ``max(0, 1 - t / N)`` at step t
     (the linear decay of WGAN-GP's released code); None keeps them constant.
     """
