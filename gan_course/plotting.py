@@ -1,11 +1,16 @@
-"""Figures for the lessons. Each ``plot_*`` draws into an Axes (a new one when none is given)
-and returns it; nothing here picks a matplotlib backend."""
+"""Figures used in more than one place: image grids, toy samples, loss curves, critic fields.
+
+Each ``plot_*`` draws into an Axes (a new one when none is given), labels its axes and
+returns it; nothing here picks a matplotlib backend. Where a dashboard moves its artists
+in place (``set_data``), it shares the computation instead: :func:`loss_curves` and
+:func:`critic_field` return the numbers a ``plot_*`` draws.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from gan_course._checks import check_count
+from gan_course._checks import check_count, check_positive
 
 
 def _axes(ax, figsize=(4, 4)):
@@ -59,6 +64,81 @@ def plot_toy(data, *, ax=None, title=None, max_points: int = 2000):
         ax.scatter(data.centers[:, 0], data.centers[:, 1], marker="x", c="k", s=30, label="mode centres")
     else:
         ax.plot(data.centers[:, 0], data.centers[:, 1], "k-", lw=0.5, label="noise-free roll")
-    ax.set_aspect("equal")
-    ax.set_title(title or f"{data.name}: {len(data.centers)} centres, std {data.std:.3g}")
+    ax.set(aspect="equal", xlabel="x₁", ylabel="x₂",
+           title=title or f"{data.name}: {len(data.centers)} centres, std {data.std:.3g}")
+    return ax
+
+
+def loss_curves(history: dict, last: int | None = None):
+    """The steps and both players' losses of a :class:`~gan_course.train.Trainer` history.
+
+    Parameters
+    ----------
+    history : dict
+        ``Trainer.history``: lists under ``"step"``, ``"d_loss"`` and ``"g_loss"``, one entry a step.
+    last : int, optional
+        Keep only the latest ``last`` steps (a moving window); all of them by default.
+
+    Returns
+    -------
+    steps, d_loss, g_loss : ndarray, shape (n,)
+    """
+    missing = [key for key in ("step", "d_loss", "g_loss") if key not in history]
+    if missing:
+        raise ValueError(f"history must hold the lists 'step', 'd_loss' and 'g_loss' of a Trainer; missing {missing}")
+    start = -check_count("last", last, minimum=1) if last is not None else 0
+    steps, d_loss, g_loss = (np.asarray(history[key][start:], dtype=float) for key in ("step", "d_loss", "g_loss"))
+    if not len(steps) == len(d_loss) == len(g_loss):
+        raise ValueError(f"history's lists must have one entry a step, got lengths "
+                         f"{len(steps)}, {len(d_loss)}, {len(g_loss)}")
+    return steps, d_loss, g_loss
+
+
+def plot_losses(history: dict, *, ax=None, last: int | None = None, title: str = "losses"):
+    """D and G losses against the step, from a :class:`~gan_course.train.Trainer` history
+    (the latest ``last`` steps, or all)."""
+    steps, d_loss, g_loss = loss_curves(history, last)
+    ax = _axes(ax, figsize=(5, 3.5))
+    ax.plot(steps, d_loss, label="D loss")
+    ax.plot(steps, g_loss, label="G loss")
+    ax.set(xlabel="step", ylabel="loss", title=title)
+    ax.legend()
+    return ax
+
+
+def critic_field(D, extent: float, n: int = 60):
+    """A 2-D -> 1 network (critic or discriminator) evaluated on an n x n grid over
+    :math:`[-\\mathrm{extent}, \\mathrm{extent}]^2`.
+
+    ``D`` gets the grid as one float32 tensor of shape (n * n, 2), on the device of its
+    parameters, under ``torch.no_grad()``; the values are D's raw outputs (logits for a
+    discriminator trained with ``BCEWithLogitsLoss``).
+
+    Returns
+    -------
+    xs, ys : ndarray, shape (n,)
+        The grid's coordinates, ``np.linspace(-extent, extent, n)`` both.
+    values : ndarray, shape (n, n)
+        ``values[i, j] = D((xs[j], ys[i]))``: rows go up in x₂, as ``imshow(..., origin="lower")`` shows them.
+    """
+    import torch
+
+    extent, n = check_positive("extent", extent), check_count("n", n, minimum=2)
+    xs = np.linspace(-extent, extent, n)
+    grid = torch.from_numpy(np.stack(np.meshgrid(xs, xs), -1).reshape(-1, 2).astype(np.float32))
+    params = list(D.parameters()) if hasattr(D, "parameters") else []
+    with torch.no_grad():
+        out = D(grid.to(params[0].device if params else "cpu"))
+    if out.numel() != n * n:
+        raise ValueError(f"D must map each point of R^2 to one number, got output shape {tuple(out.shape)}")
+    return xs, xs.copy(), out.reshape(n, n).cpu().numpy()
+
+
+def plot_critic_field(D, extent: float, n: int = 120, *, ax=None, title: str = "critic output", cmap: str = "RdBu_r"):
+    """Heat map of :func:`critic_field` over :math:`[-\\mathrm{extent}, \\mathrm{extent}]^2` (red high, blue low)."""
+    xs, ys, values = critic_field(D, extent, n)
+    half = (xs[1] - xs[0]) / 2  # pixel centres sit on the grid points
+    ax = _axes(ax)
+    ax.imshow(values, extent=(xs[0] - half, xs[-1] + half, ys[0] - half, ys[-1] + half), origin="lower", cmap=cmap)
+    ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]), xlabel="x₁", ylabel="x₂", title=title, aspect="equal")
     return ax

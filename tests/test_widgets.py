@@ -155,7 +155,9 @@ def test_gan_lab_trains_redraws_and_obeys_its_controls():
 
     import torch
 
+    from gan_course.plotting import critic_field
     from gan_course.widgets import GANLabDashboard
+    from gan_course.widgets.lab import EXTENT
 
     lab = GANLabDashboard(target="ring", loss="non-saturating", steps_per_frame=5, live=False)
     assert lab.values["step"] == 0 and lab.values["modes"].endswith("/8")
@@ -165,6 +167,9 @@ def test_gan_lab_trains_redraws_and_obeys_its_controls():
     with torch.no_grad():
         expected = lab.trainer.G(lab.z_view).numpy()
     np.testing.assert_allclose(np.stack(lab.fake_pts.get_data(), 1), expected, rtol=1e-6)
+    # the heat map is D's field over the view, the curves are the history
+    np.testing.assert_allclose(lab.heat.get_array(), critic_field(lab.trainer.D, EXTENT, lab.HEAT)[2])
+    np.testing.assert_array_equal(lab.d_curve.get_xydata(), np.c_[range(1, 31), lab.trainer.history["d_loss"]])
     # step D alone moves D and not G
     g_before = [p.detach().clone() for p in lab.trainer.G.parameters()]
     d_before = [p.detach().clone() for p in lab.trainer.D.parameters()]

@@ -18,6 +18,7 @@ import numpy as np
 
 from gan_course.distributions import TOYS
 from gan_course.metrics import mode_coverage
+from gan_course.plotting import critic_field, loss_curves
 from gan_course.widgets.base import Dashboard
 
 LAB_RECIPES = ("minimax", "non-saturating", "wgan", "wgan-gp", "lsgan", "hinge")  # from gan_course.recipes
@@ -49,8 +50,6 @@ class GANLabDashboard(Dashboard):
 
         fig = Figure(figsize=(10, 4.2), layout="constrained")
         ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-        g = np.linspace(-EXTENT, EXTENT, self.HEAT)
-        self.heat_xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2).astype(np.float32)
         self.heat = ax.imshow(np.zeros((self.HEAT, self.HEAT)), extent=(-EXTENT, EXTENT, -EXTENT, EXTENT),
                               origin="lower", cmap="RdBu_r", alpha=0.6)
         self.manifold = LineCollection([], color="tab:green", lw=0.6, alpha=0.7)
@@ -136,8 +135,8 @@ class GANLabDashboard(Dashboard):
         G, D, loss = self.trainer.G, self.trainer.D, self.trainer.loss
         with torch.no_grad():
             x_fake = G(self.z_view)
-            heat = D(torch.from_numpy(self.heat_xy)).reshape(self.HEAT, self.HEAT).numpy()
             lines = G(self._z_grid()).reshape(2, 21, 41, 2).numpy()
+        heat = critic_field(D, EXTENT, self.HEAT)[2]
         x_push = x_fake[: self.ARROWS].clone().requires_grad_(True)
         (grad,) = torch.autograd.grad(loss.g_terms(D(x_push))["fake"], x_push)
         push = -grad.numpy()
@@ -172,9 +171,7 @@ class GANLabDashboard(Dashboard):
         return torch.cat([rows, cols]).reshape(-1, 2)
 
     def _update_curves(self):
-        h = self.trainer.history
-        steps = np.array(h["step"][-self.HISTORY:])
-        d_loss, g_loss = np.array(h["d_loss"][-self.HISTORY:]), np.array(h["g_loss"][-self.HISTORY:])
+        steps, d_loss, g_loss = loss_curves(self.trainer.history, last=self.HISTORY)
         self.d_curve.set_data(steps, d_loss)
         self.g_curve.set_data(steps, g_loss)
         if len(steps) and (not self.blitting or self._limits_outdated(steps, d_loss, g_loss)):
