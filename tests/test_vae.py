@@ -8,7 +8,8 @@ import torch.nn.functional as F
 import gan_course.__main__ as cli
 from gan_course.checkpoints import pretrained, read_manifest, zoo
 from gan_course.data import load_mnist, train_heldout_split
-from gan_course.models.vae import VAE, elbo_terms, evaluate, gaussian_kl, reparameterize, train_vae
+from gan_course.elbo import elbo_terms, evaluate, gaussian_kl, train_vae
+from gan_course.models.vae import VAE, reparameterize
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from functools import partial
 def _vae(latent_dim: int, epochs: int, seed: int = 0):
     """The MLP VAE of lesson 04 (Adam lr 1e-3, batch 100); metrics on the 1,000 held-out images."""
     from gan_course.data import load_mnist, train_heldout_split
-    from gan_course.models.vae import VAE, evaluate, train_vae
+    from gan_course.elbo import evaluate, train_vae
+    from gan_course.models.vae import VAE
 
     x, y = load_mnist("subset", value_range=(0, 1))
     x_train, _, x_heldout, _ = train_heldout_split(x, y, seed=0)

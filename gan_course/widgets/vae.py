@@ -119,7 +119,7 @@ class BetaDashboard(Dashboard):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
-        from gan_course.models.vae import evaluate
+        from gan_course.elbo import evaluate
 
         if not runs:
             raise ValueError("runs must map at least one beta to a trained VAE")
