@@ -244,7 +244,7 @@ def test_latent_explorer_decodes_z_and_the_path_between_two_digits(small_vaes):
 def test_beta_dashboard_swaps_reconstructions_codes_and_scores(small_vaes):
     import torch
 
-    from gan_course.models.vae import evaluate
+    from gan_course.elbo import evaluate
     from gan_course.widgets import BetaDashboard
 
     runs, x, y = small_vaes
