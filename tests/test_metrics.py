@@ -3,9 +3,13 @@ import math
 import numpy as np
 import pytest
 import torch
+from scipy import stats
 
+from gan_course.checkpoints import read_manifest
+from gan_course.data import load_mnist, train_heldout_split
 from gan_course.distributions import make_grid, make_ring
-from gan_course.metrics import mode_coverage
+from gan_course.metrics import (class_coverage, frechet_distance, inception_score, judge_scores, memorization,
+                                mode_coverage, precision_recall)
 
 
 def test_samples_of_the_target_cover_every_mode():
@@ -42,3 +46,185 @@ def test_bad_inputs():
         mode_coverage(np.zeros((10, 3)), ring.centers, ring.std)
     with pytest.raises(ValueError, match="std=0"):
         mode_coverage(ring.x, ring.centers, 0)
+
+
+# ----- image metrics through the judge ------------------------------------------------------------------
+
+
+class FirstPixels(torch.nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.num_features = d
+
+    def forward(self, x):
+        return x.flatten(1)[:, :self.num_features]
+
+
+class PixelJudge(torch.nn.Module):
+    """A stand-in judge whose features are the first ``d`` pixels and whose logits are ``scale`` x the first 10,
+    so a test writes the features and class probabilities it wants straight into the images."""
+
+    def __init__(self, d=10, scale=50.0):
+        super().__init__()
+        self.features = FirstPixels(d)
+        self.head = torch.nn.Linear(d, 10, bias=False)
+        self.head.weight.data = scale * torch.eye(10, d)
+
+
+def images_from(rows):
+    """Images (n, 1, 28, 28) in [-1, 1] whose first pixels are ``rows`` (n, d) and the rest 0."""
+    x = torch.zeros(len(rows), 28 * 28)
+    x[:, :rows.shape[1]] = torch.as_tensor(rows, dtype=torch.float32)
+    return x.reshape(-1, 1, 28, 28)
+
+
+def one_hot_images(classes):
+    return images_from(torch.nn.functional.one_hot(torch.as_tensor(classes), 10).float())
+
+
+@pytest.fixture(scope="module")
+def digits():
+    x, y = load_mnist("subset")
+    return train_heldout_split(x, y, seed=0)
+
+
+def test_inception_score_of_even_confident_predictions_is_k_and_of_a_constant_one_is_one():
+    judge = PixelJudge()
+    assert inception_score(one_hot_images(torch.arange(100) % 10), judge=judge, device="cpu") == pytest.approx(10)
+    assert inception_score(one_hot_images(torch.arange(100) % 2), judge=judge, device="cpu") == pytest.approx(2)
+    assert inception_score(one_hot_images([3] * 50), judge=judge, device="cpu") == pytest.approx(1)
+    # soft predictions against scipy: exp(mean_x KL(p(y|x) || p(y)))
+    logits = torch.rand(200, 10, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    p = torch.softmax(2.0 * logits.double(), 1).numpy()
+    expected = math.exp(np.mean([stats.entropy(row, p.mean(0)) for row in p]))
+    assert inception_score(images_from(logits), judge=PixelJudge(scale=2.0), device="cpu") == pytest.approx(expected)
+
+
+def test_class_coverage_counts_classes_with_at_least_the_share_and_the_kl_to_uniform():
+    classes = [0] * 500 + [1] * 300 + [2] * 165 + [3] * 20 + [4] * 15  # class 3 at the 2% bar, class 4 below it
+    m = class_coverage(one_hot_images(classes), judge=PixelJudge(), device="cpu")
+    h = np.array([0.5, 0.3, 0.165, 0.02, 0.015])
+    assert m["classes"] == 4 and m["class_kl"] == pytest.approx(np.sum(h * np.log(10 * h)))
+    np.testing.assert_allclose(m["shares"], np.r_[h, np.zeros(5)])
+    assert class_coverage(one_hot_images(classes), min_share=0.01, judge=PixelJudge(), device="cpu")["classes"] == 5
+    even = class_coverage(one_hot_images(torch.arange(1000) % 10), judge=PixelJudge(), device="cpu")
+    assert even["classes"] == 10 and even["class_kl"] == pytest.approx(0, abs=1e-12)
+    two = class_coverage(one_hot_images(torch.arange(1000) % 2), judge=PixelJudge(), device="cpu")
+    assert two["class_kl"] == pytest.approx(math.log(10 / 2))
+
+
+def gaussian_rows(n, mean, root, seed):
+    """n rows whose sample mean is ``mean`` and whose sample covariance (n - 1) is ``root @ root.T``, exactly."""
+    z = np.random.default_rng(seed).standard_normal((n, len(mean)))
+    z -= z.mean(0)
+    z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T  # now cov(z) = I exactly
+    return mean + z @ root.T
+
+
+def test_fid_of_two_sets_with_known_moments_is_the_closed_form():
+    from scipy.linalg import sqrtm
+
+    mu1, mu2 = np.array([0.1, -0.2, 0.05]), np.array([-0.1, 0.1, 0.2])
+    a1 = np.array([[0.06, 0, 0], [0.02, 0.05, 0], [-0.01, 0.03, 0.04]])
+    a2 = np.array([[0.03, 0.01, 0], [0, 0.07, 0.02], [0.02, 0, 0.05]])
+    s1, s2 = a1 @ a1.T, a2 @ a2.T
+    closed = np.sum((mu1 - mu2) ** 2) + np.trace(s1 + s2 - 2 * sqrtm(s1 @ s2).real)
+    x1, x2 = images_from(gaussian_rows(40, mu1, a1, 0)), images_from(gaussian_rows(60, mu2, a2, 1))
+    assert frechet_distance(x1, x2, judge=PixelJudge(d=3), device="cpu") == pytest.approx(closed, rel=1e-4)
+    # the mean term alone, and zero for a set against itself
+    same_cov = images_from(gaussian_rows(40, mu2, a1, 0))
+    assert frechet_distance(x1, same_cov, judge=PixelJudge(d=3), device="cpu") == pytest.approx(
+        np.sum((mu1 - mu2) ** 2), rel=1e-4)
+    assert frechet_distance(x1, x1, judge=PixelJudge(d=3), device="cpu") == pytest.approx(0, abs=1e-6)
+
+
+def sklearn_precision_recall(real, fake, k):
+    """The k-NN manifold test of Kynkaanniemi et al., written with scikit-learn's neighbour search."""
+    from sklearn.neighbors import NearestNeighbors
+
+    def inside(points, centres):
+        radii = NearestNeighbors(n_neighbors=k + 1).fit(centres).kneighbors(centres)[0][:, -1]
+        dist = NearestNeighbors().fit(centres).radius_neighbors(points, radius=radii.max(), sort_results=True)
+        return np.mean([np.any(d <= radii[i]) for d, i in zip(*dist)])
+
+    return inside(fake, real), inside(real, fake)
+
+
+def test_precision_recall_against_itself_far_away_and_scikit_learn():
+    rng = np.random.default_rng(0)
+    real = rng.uniform(-0.5, 0.5, (300, 2))
+    judge = PixelJudge(d=2)
+    assert precision_recall(images_from(real), images_from(real), judge=judge, device="cpu") == {
+        "precision": 1.0, "recall": 1.0}
+    far = images_from(real * 0.2 + 0.8)
+    assert precision_recall(images_from(real), far, judge=judge, device="cpu") == {"precision": 0.0, "recall": 0.0}
+    half = np.r_[real[:150], real[:150] * 0.2 + 0.8]  # half on the real manifold, half far off it
+    assert precision_recall(images_from(real), images_from(half), judge=judge, device="cpu")["precision"] == 0.5
+    fake = rng.normal(0.4, 0.2, (250, 2)).clip(-1, 1)  # overlapping, shifted and narrower
+    ours = precision_recall(images_from(real), images_from(fake), judge=judge, device="cpu")
+    expected = sklearn_precision_recall(real.astype(np.float32), fake.astype(np.float32), k=3)
+    assert (ours["precision"], ours["recall"]) == pytest.approx(expected)
+    assert 0.1 < ours["precision"] < 0.9 and 0.1 < ours["recall"] < 0.9  # a case where both matter
+
+
+def test_memorization_finds_replayed_training_images_at_distance_zero(digits):
+    x_train, _, x_held, _ = digits
+    pick = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))[:200]
+    m = memorization(x_train[pick], x_train, x_held)
+    assert torch.all(m["distance"] == 0) and torch.equal(x_train[m["index"]], x_train[pick]) and m["copies"] == 1
+    # held-out digits are never that near: their neighbours, checked against a brute-force search
+    flat = lambda x: (x.flatten(1).double() + 1) / 2  # noqa: E731  grey levels in [0, 1]
+    brute = torch.cdist(flat(x_held[:100]), flat(x_train), compute_mode="donot_use_mm_for_euclid_dist").min(1)
+    torch.testing.assert_close(m["heldout_distance"][:100], brute.values)
+    assert torch.equal(m["heldout_index"][:100], brute.indices)
+    assert m["heldout_median"] > 4 and m["median"] == 0
+    fresh = memorization(x_held, x_train, x_held)
+    assert fresh["copies"] == pytest.approx(0.01) and fresh["median"] == fresh["heldout_median"]
+    vae_scale = memorization((x_held + 1) / 2, (x_train + 1) / 2, (x_held + 1) / 2, value_range=(0, 1))
+    torch.testing.assert_close(vae_scale["distance"], fresh["distance"])
+
+
+def test_real_digits_cover_every_class_evenly_and_noise_does_not(digits):
+    x_train, _, x_held, _ = digits
+    real = class_coverage(x_held, device="cpu")
+    assert real["classes"] == 10 and real["class_kl"] < 0.01
+    noise = torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    fake = class_coverage(noise, value_range=(0, 1), device="cpu")
+    assert fake["classes"] <= 3 and fake["class_kl"] > 1
+    assert inception_score(x_held, device="cpu") > 9 > inception_score(noise, value_range=(0, 1), device="cpu")
+
+
+def test_judge_scores_read_real_digits_near_the_ceiling_and_noise_at_the_bottom(digits):
+    x_train, _, x_held, _ = digits
+    real = judge_scores(x_train[:1000], x_held, device="cpu")
+    noise = judge_scores(torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1, x_held,
+                         device="cpu")
+    assert real["fid"] < noise["fid"] / 50 and real["precision"] > 0.6 and real["recall"] > 0.6
+    assert noise["precision"] == 0 and noise["recall"] == 0
+    assert frechet_distance(x_held, x_held, device="cpu") == pytest.approx(0, abs=1e-3)
+    floors = read_manifest()["judge"]["metrics"]["floors_vs_heldout"]
+    assert floors["real_train_1000"] == pytest.approx({k: round(v, 4) for k, v in real.items()}, abs=1e-4)
+
+
+def test_bad_image_inputs_name_the_argument(digits):
+    x = digits[2][:10]
+    with pytest.raises(ValueError, match=r"images must be finite and within value_range=\(0, 1\)"):
+        class_coverage(x, value_range=(0, 1), device="cpu")
+    with pytest.raises(ValueError, match="value_range"):
+        inception_score(x, value_range=(0, 255), device="cpu")
+    with pytest.raises(ValueError, match=r"images must be images of shape \(n, 1, 28, 28\)"):
+        inception_score(x.reshape(10, 784), device="cpu")
+    with pytest.raises(ValueError, match="min_share"):
+        class_coverage(x, min_share=0, device="cpu")
+    with pytest.raises(ValueError, match="fake must hold at least 2 images"):
+        frechet_distance(x, x[:1], device="cpu")
+    with pytest.raises(ValueError, match="real must be"):
+        frechet_distance(x[:, :, :14], x, device="cpu")
+    with pytest.raises(ValueError, match="k=3 needs more than k images"):
+        precision_recall(x, x[:3], device="cpu")
+    with pytest.raises(ValueError, match="k=0"):
+        precision_recall(x, x, k=0, device="cpu")
+    with pytest.raises(ValueError, match="train must be"):
+        memorization(x, x * 2, x)
+    with pytest.raises(ValueError, match="heldout must be"):
+        memorization(x, x, x[0])
