@@ -26,15 +26,18 @@ EXTENT = 5.0  # the view is [-5, 5]^2, wide enough for the grid's modes at +-4
 
 
 class GANLabDashboard(Dashboard):
-    """A live GAN on a 2-D toy. ``steps_per_frame`` training steps run between redraws."""
+    """A live GAN on a 2-D toy. ``steps_per_frame`` training steps run between redraws; the
+    networks train on ``device`` (default :func:`gan_course.get_device`)."""
 
     HEAT = 60  # heat map resolution
     ARROWS = 150
     HISTORY = 2000  # loss curve window, in steps
 
     def __init__(self, target="ring", loss="non-saturating", lr_g=1e-4, lr_d=1e-4, d_steps=1, seed=0,
-                 steps_per_frame=20, live=True):
+                 steps_per_frame=20, device=None, live=True):
         import ipywidgets as w
+
+        from gan_course.runtime import get_device
         from matplotlib.collections import LineCollection
         from matplotlib.figure import Figure
 
@@ -47,6 +50,7 @@ class GANLabDashboard(Dashboard):
         self.play_button = w.ToggleButton(description="play", icon="play")
         self.buttons = {name: w.Button(description=name) for name in ("step D", "step G", "reset")}
         self.seed, self.steps_per_frame, self._task = seed, steps_per_frame, None
+        self.device = get_device() if device is None else device
 
         fig = Figure(figsize=(10, 4.2), layout="constrained")
         ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
@@ -101,8 +105,8 @@ class GANLabDashboard(Dashboard):
         recipe = RECIPES[self.loss_name.value]
         settings = recipe.settings_with(batch_size=256, d_steps=self.d_steps.value, lr_g=self.lr_g.value,
                                         lr_d=self.lr_d.value, seed=self.seed)
-        self.trainer = Trainer(G, D, recipe.make_loss(), self.data.x, 2, settings, device="cpu")
-        self.z_view = torch.randn(1000, 2, generator=torch.Generator().manual_seed(self.seed + 1))
+        self.trainer = Trainer(G, D, recipe.make_loss(), self.data.x, 2, settings, device=self.device)
+        self.z_view = torch.randn(1000, 2, generator=torch.Generator().manual_seed(self.seed + 1)).to(self.device)
 
     def _apply_settings(self):
         """New learning rates and D steps take effect on the running trainer (no restart)."""
@@ -135,13 +139,13 @@ class GANLabDashboard(Dashboard):
         G, D, loss = self.trainer.G, self.trainer.D, self.trainer.loss
         with torch.no_grad():
             x_fake = G(self.z_view)
-            lines = G(self._z_grid()).reshape(2, 21, 41, 2).numpy()
+            lines = G(self._z_grid().to(self.trainer.device)).reshape(2, 21, 41, 2).cpu().numpy()
         heat = critic_field(D, EXTENT, self.HEAT)[2]
         x_push = x_fake[: self.ARROWS].clone().requires_grad_(True)
         (grad,) = torch.autograd.grad(loss.g_terms(D(x_push))["fake"], x_push)
-        push = -grad.numpy()
+        push = -grad.cpu().numpy()
         push *= 0.5 / (np.abs(push).max() + 1e-12)  # the direction field, scaled to fit the view
-        fake = x_fake.numpy()
+        fake = x_fake.cpu().numpy()
         self.heat.set_data(heat)
         self.heat.set_clim(heat.min(), heat.max() + 1e-9)
         self.manifold.set_segments(list(lines.reshape(-1, 41, 2)))

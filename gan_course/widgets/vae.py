@@ -10,17 +10,22 @@ from gan_course.widgets.base import Dashboard, slider
 CLASS_COLORS = "tab10"
 
 
+def _device(model):
+    return next(model.parameters()).device
+
+
 def _encode(model, x):
     import torch
 
     with torch.no_grad():
-        return model.encode(torch.as_tensor(x))[0].cpu().numpy()
+        return model.encode(torch.as_tensor(x).to(_device(model)))[0].cpu().numpy()
 
 
 def _decode(model, z):
     import torch
 
-    return model.images(torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(-1, 2)).cpu().numpy()
+    z = torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(-1, 2).to(_device(model))
+    return model.images(z).cpu().numpy()
 
 
 def _reconstruct(model, x):
