@@ -6,7 +6,9 @@ Every set of ``n`` images is scored by the shipped judge against the 1,000 held-
 ``train_heldout_split(seed=0)`` (classes, class KL, judge IS, judge FID, precision and recall
 with k = 3; memorization against the 4,000 training digits). Rows: ``n`` train-split digits
 (the real-data floor of FID and the ceilings of the others; for memorization they are the
-replay case, being training digits), uniform-noise images (the bottom) and samples of the
+replay case, being training digits), uniform-noise images (the bottom), a "generator" that
+replays ten training digits, one per class (it fools IS and FID; recall and memorization
+catch it), and samples of the
 shipped VAEs (z ~ N(0, I), pixel means in [0, 1]), each drawn with seeds 0, 1, 2: mean and
 spread over seeds. The judge trained on the train split, so the held-out digits' IS (first
 line) is the fairer ceiling for generated digits, which it has not seen either. Then judge FID of real against real at several
@@ -25,11 +27,14 @@ from gan_course.data import load_mnist, train_heldout_split
 from gan_course.metrics import class_coverage, frechet_distance, inception_score, judge_scores, memorization
 
 
-def sets(x_train, n, seed):
+def sets(x_train, y_train, n, seed):
     """name -> (images, value_range) of n images drawn with ``seed``."""
     gen = torch.Generator().manual_seed(seed)
-    rows = {"real: train split": (x_train[torch.randperm(len(x_train), generator=gen)[:n]], (-1, 1)),
-            "uniform noise": (torch.rand(n, 1, 28, 28, generator=gen) * 2 - 1, (-1, 1))}
+    order = torch.randperm(len(x_train), generator=gen)
+    ten = torch.stack([x_train[order[y_train[order] == k][0]] for k in range(10)])  # one training digit per class
+    rows = {"real: train split": (x_train[order[:n]], (-1, 1)),
+            "uniform noise": (torch.rand(n, 1, 28, 28, generator=gen) * 2 - 1, (-1, 1)),
+            "replay: 10 training digits": (ten.repeat(-(-n // 10), 1, 1, 1)[:n], (-1, 1))}
     for name in ("vae-z2", "vae-z20"):
         rows[f"{name} samples"] = (pretrained(name).sample(n, generator=gen), (0, 1))
     return rows
@@ -68,7 +73,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     x, y = load_mnist("subset")
-    x_train, _, x_held, _ = train_heldout_split(x, y, seed=0)
+    x_train, y_train, x_held, _ = train_heldout_split(x, y, seed=0)
     judge = pretrained("judge")
     held = class_coverage(x_held, judge=judge, device="cpu")
     print(f"held-out digits ({len(x_held)}): classes {held['classes']}/10, class KL {held['class_kl']:.4f}, "
@@ -76,7 +81,7 @@ def main():
           f"training digit {memorization(x_held, x_train, x_held)['heldout_median']:.3f}")
     table = {}
     for seed in args.seeds:
-        for name, (images, value_range) in sets(x_train, args.n, seed).items():
+        for name, (images, value_range) in sets(x_train, y_train, args.n, seed).items():
             for key, value in row(images, value_range, x_train, x_held, judge).items():
                 table.setdefault(name, {}).setdefault(key, []).append(value)
     print(f"\n{args.n} images each against the {len(x_held)} held-out digits; mean ± std over seeds {args.seeds}")

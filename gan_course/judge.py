@@ -93,6 +93,20 @@ def judge_outputs(judge, images, *, value_range=(-1, 1), batch_size: int = 1000)
     return torch.cat(logits), torch.cat(features)
 
 
+class FeaturesOnCPU(torch.nn.Module):
+    """The judge's features as a feature extractor for torchmetrics' FID: computed on the judge's
+    device, handed back on the CPU, where the metric keeps its float64 sums (Apple's MPS has no
+    float64). The judge is held in a tuple, not as a submodule, so the metric never moves it."""
+
+    def __init__(self, judge):
+        super().__init__()
+        self.num_features, self._judge = judge.features.num_features, (judge.eval(),)
+
+    def forward(self, x):
+        judge = self._judge[0]
+        return judge.features(x.to(next(judge.parameters()).device)).cpu()
+
+
 def confusion(judge, images, labels, *, value_range=(-1, 1)):
     """The confusion matrix (K, K) of int64 counts: row = true class, column = the judge's class."""
     logits = judge_outputs(judge, images, value_range=value_range)[0]
@@ -105,7 +119,8 @@ def confusion(judge, images, labels, *, value_range=(-1, 1)):
 
 def to_judge_scale(images, value_range, name: str = "images"):
     """``images`` (n, 1, 28, 28) in ``value_range``, (-1, 1) or (0, 1), as float32 on the CPU in [-1, 1],
-    the judge's scale; ``ValueError`` (naming the argument ``name``) unless finite and within range."""
+    the judge's scale; ``ValueError`` (naming the argument ``name``) unless finite and within range,
+    and when images said to be in [-1, 1] have no negative pixel (they are almost surely in [0, 1])."""
     value_range = tuple(value_range) if isinstance(value_range, (tuple, list)) else value_range
     lo, hi = check_choice("value_range", value_range, VALUE_RANGES)
     x = torch.as_tensor(images).detach().float().cpu()
@@ -114,4 +129,7 @@ def to_judge_scale(images, value_range, name: str = "images"):
     if not torch.isfinite(x).all() or x.min() < lo - 1e-4 or x.max() > hi + 1e-4:
         raise ValueError(f"{name} must be finite and within value_range={value_range}, got values in "
                          f"[{x.min().item():.3g}, {x.max().item():.3g}]")
+    if lo == -1 and x.min() >= 0:
+        raise ValueError(f"{name}: every pixel is >= 0, so these look like images in [0, 1] (a GAN's tanh images "
+                         "have a background near -1); pass value_range=(0, 1)")
     return x if lo == -1 else x * 2 - 1

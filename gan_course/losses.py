@@ -100,8 +100,7 @@ class Wasserstein(Loss):
     clip: float | None = None
 
     def __post_init__(self):
-        if self.gp_weight < 0:
-            raise ValueError(f"gp_weight={self.gp_weight!r} must be >= 0")
+        check_positive("gp_weight", self.gp_weight, allow_zero=True)
         if self.clip is not None:
             check_positive("clip", self.clip)
 
@@ -133,15 +132,26 @@ class Wasserstein(Loss):
 class LeastSquares(Loss):
     r"""Least squares GAN (Mao et al. 2017, eq. 2): D minimizes
     :math:`\tfrac12\mathbb{E}(\ell_r - b)^2 + \tfrac12\mathbb{E}(\ell_f - a)^2`, G minimizes
-    :math:`\tfrac12\mathbb{E}(\ell_f - c)^2`. Default a, b, c = 0, 1, 1 (the paper's
-    experiments); a, b, c = -1, 1, 0 satisfies b - c = 1, b - a = 2, for which the
-    paper shows G minimizes the Pearson chi-squared divergence (eq. 8-9).
+    :math:`\tfrac12\mathbb{E}(\ell_f - c)^2`. Default a, b, c = 0, 1, 1, the 0-1 coding with
+    c = b (G wants D to take its samples for real); a, b, c = -1, 1, 0 satisfies b - c = 1 and
+    b - a = 2, the conditions under which the paper shows that G then minimizes the Pearson
+    :math:`\chi^2` divergence between :math:`p_d + p_g` and :math:`2 p_g`.
     """
 
     a: float = 0.0
     b: float = 1.0
     c: float = 1.0
     name = "least-squares"
+
+    def __post_init__(self):
+        import math
+
+        for key in ("a", "b", "c"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{key}={value!r} must be a finite number")
+        if self.a == self.b:
+            raise ValueError(f"a={self.a!r} and b={self.b!r} must differ: D's targets for fake and real samples")
 
     def d_terms(self, out_real, out_fake):
         return {"real": 0.5 * ((out_real - self.b) ** 2).mean(), "fake": 0.5 * ((out_fake - self.a) ** 2).mean()}

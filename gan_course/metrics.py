@@ -77,8 +77,9 @@ def class_coverage(images, *, value_range=(-1, 1), min_share: float = 0.02, judg
     n images given class c among K classes:
 
     * a class is **covered** when ``h_c >= min_share`` (default 2%, a fifth of its 10% share
-      when the 10 digits are equally frequent): one stray image out of a thousand does not
-      make a mode, and real digits give 10/10 at any n of a few hundred or more;
+      when the 10 digits are equally frequent) and at least 2 images are given it: one stray
+      image out of a thousand, or out of fifty, does not make a mode; real digits give 10/10
+      at any n of a few hundred or more;
     * the **class KL** is ``KL(h || uniform) = sum_c h_c log(K h_c)`` in nats: 0 when every
       class gets the same share, ``log(K / m)`` when m classes share everything equally.
 
@@ -104,9 +105,10 @@ def class_coverage(images, *, value_range=(-1, 1), min_share: float = 0.02, judg
     if not 0 < check_positive("min_share", min_share) <= 1:
         raise ValueError(f"min_share={min_share!r} must be a share in (0, 1]")
     logits = judge_outputs(_judge(judge, device), images, value_range=value_range)[0]
-    h = torch.bincount(logits.argmax(1), minlength=logits.shape[1]).double().numpy() / len(logits)
+    counts = torch.bincount(logits.argmax(1), minlength=logits.shape[1]).double().numpy()
+    h = counts / len(logits)
     kl = float(np.sum(h[h > 0] * np.log(h[h > 0] * len(h))))
-    return {"classes": int((h >= min_share).sum()), "class_kl": kl, "shares": h}
+    return {"classes": int(((h >= min_share) & (counts >= 2)).sum()), "class_kl": kl, "shares": h}
 
 
 def inception_score(images, *, value_range=(-1, 1), judge=None, device=None) -> float:
@@ -142,25 +144,26 @@ def frechet_distance(real, fake, *, value_range=(-1, 1), judge=None, device=None
     maintained implementation (float64 sums, the matrix square root through the eigenvalues
     of ``S_r S_f``) rather than a hand-rolled one. The judge replaces Inception-v3, so the
     figures are judge-based, not comparable with papers'. FID is biased upward at small n:
-    compare figures only at equal sample sizes, beside the real-vs-real floor.
+    compare figures only at equal sample sizes, beside the real-vs-real floor. Below about as
+    many images as features (64) the covariances are singular and the figure says more about
+    n than about the images (real vs real: 44.7 at n = 10, 6.0 at n = 64, 0.36 at n = 1,000).
+    The features are computed on the judge's device and summed on the CPU in float64.
 
     ``real`` and ``fake``: images (n, 1, 28, 28), n >= 2 each, both in ``value_range``.
     """
     import torch
     from torchmetrics.image.fid import FrechetInceptionDistance
 
-    from gan_course.judge import to_judge_scale
+    from gan_course.judge import FeaturesOnCPU, to_judge_scale
 
-    judge = _judge(judge, device)
-    device = next(judge.parameters()).device
-    fid = FrechetInceptionDistance(feature=judge.features).to(device)
+    fid = FrechetInceptionDistance(feature=FeaturesOnCPU(_judge(judge, device)))  # float64 sums on the CPU
     for name, images in (("real", real), ("fake", fake)):
         x = to_judge_scale(images, value_range, name)
         if len(x) < 2:
             raise ValueError(f"{name} must hold at least 2 images to fit a covariance")
         with torch.no_grad():
             for batch in x.split(check_count("batch_size", batch_size, 1)):
-                fid.update(batch.to(device), real=name == "real")
+                fid.update(batch, real=name == "real")
     return float(fid.compute())
 
 
@@ -221,6 +224,8 @@ def memorization(fake, train, heldout, *, value_range=(-1, 1)) -> dict:
         index = torch.cdist(x, pool).argmin(dim=1)  # the fast matrix form finds the neighbour...
         out[prefix + "index"], out[prefix + "distance"] = index, (x - pool[index]).norm(dim=1)  # ...exact distance
         out[prefix + "median"] = out[prefix + "distance"].median().item()
+    if out["heldout_distance"].min() == 0:
+        raise ValueError("heldout shares images with train: the reference distances must come from unseen digits")
     out["copies"] = (out["distance"] < torch.quantile(out["heldout_distance"], 0.01)).double().mean().item()
     return out
 

@@ -77,11 +77,13 @@ RECIPES = {recipe.name: recipe for recipe in [
            TrainSettings(batch_size=64, d_steps=5, lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9)),
            deviations="the paper's released MNIST code (gan_mnist.py) uses betas (0.5, 0.9) and batch 50; "
                       "Algorithm 1's (0, 0.9) is kept here"),
-    Recipe("lsgan", "Mao et al. 2017, eq. 2 with a, b, c = 0, 1, 1 (the scheme of their experiments)",
+    Recipe("lsgan", "Mao et al. 2017, eq. 2 with the 0-1 coding a, b, c = 0, 1, 1 (c = b: G asks D to call its "
+                    "samples real)",
            losses.LeastSquares, _DCGAN,
            deviations="the course trains it with DCGAN's Adam settings (beta1 0.5 as the paper, lr 2e-4 for "
                       "both players) so it compares like for like with the other GANs"),
-    Recipe("lsgan-pearson", "Mao et al. 2017, eq. 8-9: a, b, c = -1, 1, 0 (b - c = 1, b - a = 2: Pearson chi^2)",
+    Recipe("lsgan-pearson", "Mao et al. 2017: a, b, c = -1, 1, 0 (b - c = 1 and b - a = 2: G minimizes a Pearson "
+                            "chi^2 divergence)",
            lambda: losses.LeastSquares(a=-1.0, b=1.0, c=0.0), _DCGAN,
            deviations="DCGAN's Adam settings, as for 'lsgan'"),
     Recipe("hinge", "Lim & Ye 2017; Miyato et al. 2018, eq. 16-17 (SN-GAN): Adam lr 2e-4, betas (0.5, 0.999)",
@@ -90,7 +92,9 @@ RECIPES = {recipe.name: recipe for recipe in [
                       "beta1 0.5, batch 128 (released code), 62 noise + Cat(10) + 2 Unif(-1, 1) codes",
            _infogan_loss, TrainSettings(batch_size=128, lr_g=1e-3, lr_d=2e-4, betas=(0.5, 0.999)),
            latent=lambda z_dim=62, n_cat=10, n_cont=2: latents.InfoCodes(z_dim, n_cat, n_cont),
-           deviations="noise z ~ N(0, I) instead of the released code's U(-1, 1)"),
+           deviations="noise z ~ N(0, I) instead of the released code's U(-1, 1); the networks are the course's "
+                      "DCGAN ones, not appendix C.1's (no FC-1024 layer before Q, which reads D's convolutional "
+                      "features; a tanh output instead of a Bernoulli one)"),
     Recipe("cgan", "Mirza & Osindero 2014: G(z, y) and D(x, y) with the label as input; a projection "
                    "discriminator (Miyato & Koyama 2018) is the stronger D", losses.NonSaturating, _DCGAN,
            latent=lambda z_dim=100, n_classes=10: latents.ClassLabels(z_dim, n_classes),

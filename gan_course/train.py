@@ -9,14 +9,18 @@ convnets on images). A GAN of the course is a loss object, two networks and a re
 * the real data may carry labels, ``(x, y)``;
 * the latent sampler may return a condition ``c`` beside ``z``: then ``G(z, c)`` is called,
   and ``D(x, c)`` too when the sampler ``feeds_d`` (a conditional GAN: real images are
-  shown with the condition of their own labels);
+  shown with the condition of their own labels, and in a discriminator step the fakes are
+  made with the real batch's labels, so that each real image, its fake partner and a
+  gradient penalty's interpolate between them share one class, as in WGAN-GP's released
+  conditional code; the generator step draws classes from the sampler);
 * ``D`` may return ``(outputs, features)``: the features of a generated batch go to the
   loss's ``code_terms`` (InfoGAN's Q head), whose terms are added to both players, and
   the loss's own parameters are optimized with D's.
 
 One :meth:`Trainer.step` is ``d_steps`` discriminator updates on fresh real and
 generated batches (the generated ones made under ``no_grad``, i.e. detached: a
-discriminator step must not move G), then one generator update. The lab of lesson
+discriminator step must not move G), then one generator update; the history keeps the
+last of the ``d_steps`` discriminator records. The lab of lesson
 05 also calls :meth:`Trainer.d_step` and :meth:`Trainer.g_step` on their own.
 
 Every draw (batches, z, codes, the gradient penalty's interpolation weights) comes from
@@ -47,8 +51,9 @@ class TrainSettings:
     """How to train. Defaults follow DCGAN (Radford et al. 2016): Adam, lr 2e-4, betas (0.5, 0.999);
     each GAN's paper settings are in :data:`gan_course.recipes.RECIPES`.
 
-    ``decay_steps=N`` scales both learning rates by ``max(0, 1 - t / N)`` at step t
-    (the linear decay of WGAN-GP's released code); None keeps them constant.
+    ``decay_steps=N`` scales both learning rates by ``max(0, 1 - t / N)`` at step t (the
+    linear decay of WGAN-GP's released CIFAR-10 ResNet code; its MNIST code has none); None
+    keeps them constant.
     """
 
     batch_size: int = 256
@@ -58,7 +63,7 @@ class TrainSettings:
     betas: tuple = (0.5, 0.999)
     optimizer: str = "adam"
     seed: int = 0
-    decay_steps: int | None = None  # decay both learning rates linearly to 0 at this step (as WGAN-GP's code does)
+    decay_steps: int | None = None  # decay both learning rates linearly to 0 at this step
 
     def __post_init__(self):
         check_count("batch_size", self.batch_size, 1)
@@ -66,6 +71,9 @@ class TrainSettings:
         check_positive("lr_g", self.lr_g)
         check_positive("lr_d", self.lr_d)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_count("seed", self.seed, 0)
+        if len(tuple(self.betas)) != 2 or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
+            raise ValueError(f"betas={self.betas!r} must be two numbers in [0, 1)")
         if self.decay_steps is not None:
             check_count("decay_steps", self.decay_steps, 1)
 
@@ -81,8 +89,9 @@ class Trainer:
     D : torch.nn.Module, samples (and ``c`` when the sampler feeds D) -> (n, 1) raw outputs
         (logits or critic scores), or a tuple ``(outputs, features)``
     loss : a loss of :mod:`gan_course.losses`
-    real : tensor (N, ...) of training samples, a pair ``(x, y)`` of samples and labels, or
-        a callable ``(n, generator) -> x`` or ``-> (x, y)``
+    real : tensor (N, ...) of training samples, a pair ``(x, y)`` of samples and integer labels,
+        or a callable ``(n, generator) -> x`` or ``-> (x, y)`` (drawing with ``generator``, which
+        lives on ``device``)
     latent : int or tuple (z ~ N(0, I) of that shape) or a sampler of :mod:`gan_course.latents`
     settings : TrainSettings
     device : torch.device or str, optional (default: :func:`gan_course.get_device`)
@@ -99,19 +108,8 @@ class Trainer:
         self.G, self.D, self.loss = G.to(self.device), D.to(self.device), loss.to(self.device)
         self.latent = as_sampler(latent)
         self.rng = torch.Generator(device=self.device).manual_seed(self.settings.seed)
-        self._real_fn, self.real, self.labels = None, None, None
-        if callable(real):
-            self._real_fn = real
-        else:
-            x, y = real if isinstance(real, (tuple, list)) else (real, None)
-            self.real = torch.as_tensor(x, dtype=torch.float32, device=self.device)
-            if len(self.real) == 0:
-                raise ValueError("real must hold at least one sample")
-            if y is not None:
-                self.labels = torch.as_tensor(y, device=self.device).long()
-                if len(self.labels) != len(self.real):
-                    raise ValueError(f"real=(x, y) must pair every sample with a label, got {len(self.real)} "
-                                     f"samples and {len(self.labels)} labels")
+        self._real_fn, self.real, self.labels = (real, None, None) if callable(real) else (None, *self._data(real))
+        self._check_parts()
         g_params = list(G.parameters())
         self.opt_g = self._optimizer(g_params, self.settings.lr_g) if g_params else None
         self.opt_d = self._optimizer(list(D.parameters()) + list(loss.parameters()), self.settings.lr_d)
@@ -120,6 +118,42 @@ class Trainer:
         self.last = {}  # the latest d_step and g_step records
         self.history = {"step": [], "d_loss": [], "g_loss": [], "d_real": [], "d_fake": [],
                         "grad_norm_d": [], "grad_norm_g": []}
+
+    def _data(self, real):
+        """``(x, y)`` tensors on the device from ``real`` = x or (x, y); labels checked against the sampler."""
+        import torch
+
+        x, y = real if isinstance(real, (tuple, list)) else (real, None)
+        x = torch.as_tensor(x, dtype=torch.float32, device=self.device)
+        if len(x) == 0:
+            raise ValueError("real must hold at least one sample")
+        if y is None:
+            return x, None
+        y = torch.as_tensor(y, device=self.device)
+        if len(y) != len(x):
+            raise ValueError(f"real=(x, y) must pair every sample with a label, got {len(x)} samples and {len(y)} labels")
+        n_classes = getattr(self.latent, "n_classes", None)
+        if y.is_floating_point() or y.is_complex() or y.min() < 0 or (n_classes and y.max() >= n_classes):
+            allowed = f"0 .. {n_classes - 1}" if n_classes else ">= 0"
+            raise ValueError(f"the labels of real=(x, y) must be integers in {allowed}, got {y.dtype} values "
+                             f"from {y.min().item()} to {y.max().item()}")
+        return x, y.long()
+
+    def _check_parts(self):
+        """Refuse parts that do not fit together; warn where they fit but mislead."""
+        import warnings
+
+        import torch
+
+        codes = getattr(self.loss, "codes", None)
+        if codes is not None and codes is not self.latent:
+            raise ValueError(f"latent={self.latent!r} must be the sampler whose codes the loss reads back "
+                             "(pass loss.codes as latent)")
+        if getattr(self.loss, "gp_weight", 0) and any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+                                                      for m in self.D.modules()):
+            warnings.warn("D has batch norm: a gradient penalty is per sample, and batch norm makes each sample's "
+                          "score depend on the rest of the batch (Gulrajani et al. 2017, sec. 4: use layer norm)",
+                          stacklevel=3)
 
     def _optimizer(self, params, lr):
         import torch
@@ -177,9 +211,11 @@ class Trainer:
         n = self.settings.batch_size
         x_real, y_real = self.sample_real(n)
         z, c = self.sample_latent(n)
+        c_real = self.latent.condition_of(y_real) if self.latent.feeds_d else None
+        if c_real is not None:  # D compares real and fake images of the same classes, pair by pair
+            c = c_real
         with torch.no_grad():  # a detached fake batch: this step must not move G
             x_fake = self.generate(z, c)
-        c_real = self.latent.condition_of(y_real) if self.latent.feeds_d else None
         (out_real, _), (out_fake, features) = self.judge(x_real, c_real), self.judge(x_fake, c)
         terms = {**self.loss.d_terms(out_real, out_fake), **self.loss.code_terms(features, c)}
         penalty = self.loss.penalty(lambda x: self.judge(x, c_real)[0], x_real, x_fake, self.rng)

@@ -98,3 +98,12 @@ def test_every_shipped_checkpoint_loads_by_name():
 
     for name in read_manifest(SHIPPED):
         assert not pretrained(name).training, name
+
+
+def test_a_manifest_cannot_point_outside_its_folder(saved):
+    _, path, directory = saved
+    manifest = read_manifest(directory)
+    manifest["tiny-mlp"]["file"] = "../tiny-mlp.pt"
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="must be a file name"):
+        load_checkpoint("tiny-mlp", directory=directory)

@@ -138,3 +138,12 @@ def test_infogan_code_terms_are_the_cross_entropy_of_q_by_hand():
         loss.code_terms(None, c)
     with pytest.raises(ValueError, match="weight=0"):
         InfoGAN(NonSaturating(), torch.nn.Identity(), codes, weight=0)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"a": float("nan")}, "a=nan"), ({"c": "1"}, "c='1'"),
+                                           ({"a": 1.0, "b": 1.0}, "must differ")])
+def test_least_squares_refuses_targets_that_make_no_game(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        LeastSquares(**kwargs)
+    with pytest.raises(ValueError, match="gp_weight=nan"):
+        Wasserstein(gp_weight=float("nan"))

@@ -72,8 +72,8 @@ class PixelJudge(torch.nn.Module):
 
 
 def images_from(rows):
-    """Images (n, 1, 28, 28) in [-1, 1] whose first pixels are ``rows`` (n, d) and the rest 0."""
-    x = torch.zeros(len(rows), 28 * 28)
+    """Images (n, 1, 28, 28) in [-1, 1] whose first pixels are ``rows`` (n, d) and the rest -1 (a GAN's background)."""
+    x = torch.full((len(rows), 28 * 28), -1.0)
     x[:, :rows.shape[1]] = torch.as_tensor(rows, dtype=torch.float32)
     return x.reshape(-1, 1, 28, 28)
 
@@ -228,3 +228,35 @@ def test_bad_image_inputs_name_the_argument(digits):
         memorization(x, x * 2, x)
     with pytest.raises(ValueError, match="heldout must be"):
         memorization(x, x, x[0])
+
+
+def test_a_replaying_generator_fools_is_and_fid_but_not_recall_or_memorization(digits):
+    """Ten training digits, one per class, each returned 100 times: the judge's IS calls it varied and
+    confident, FID calls it close; recall and the nearest-neighbour distances expose it."""
+    x_train, y_train, x_held, _ = digits
+    ten = torch.stack([x_train[(y_train == k).nonzero()[0, 0]] for k in range(10)])
+    replay = ten.repeat(100, 1, 1, 1)
+    assert inception_score(replay, device="cpu") > 8
+    assert frechet_distance(x_held, replay, device="cpu") < 30  # beside noise (about 250)
+    assert precision_recall(x_held, replay, device="cpu")["recall"] < 0.05
+    assert memorization(replay, x_train, x_held)["copies"] == 1
+
+
+def test_bad_scales_small_samples_and_overlapping_references_are_refused(digits):
+    x_train, _, x_held, _ = digits
+    with pytest.raises(ValueError, match=r"look like images in \[0, 1\].*value_range=\(0, 1\)"):
+        inception_score((x_held + 1) / 2, device="cpu")
+    with pytest.raises(ValueError, match="heldout shares images with train"):
+        memorization(x_held[:20], x_train, x_train[:50])
+    fifty = one_hot_images([0] * 49 + [9])  # one image of fifty is 2%, but one stray image is not a mode
+    assert class_coverage(fifty, judge=PixelJudge(), device="cpu")["classes"] == 1
+
+
+def test_a_judge_in_train_mode_is_read_in_eval_mode(digits):
+    from gan_course.checkpoints import pretrained
+    from gan_course.judge import judge_outputs
+
+    x_held = digits[2][:64]
+    judge = pretrained("judge")
+    expected = judge_outputs(judge, x_held)[0]
+    assert torch.equal(judge_outputs(judge.train(), x_held)[0], expected)

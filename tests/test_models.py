@@ -74,3 +74,16 @@ def test_build_makes_a_family_or_a_pair_and_names_unknown_families():
         build({"family": "gpt", "config": {}})
     with pytest.raises(ValueError, match="spec="):
         build({"config": {}})
+
+
+def test_seeded_puts_the_global_generator_back_even_when_the_block_fails():
+    from gan_course.models import seeded
+
+    torch.manual_seed(3)
+    expected = torch.rand(2)
+    torch.manual_seed(3)
+    with pytest.raises(RuntimeError, match="inside"):
+        with seeded(11):
+            torch.rand(5)
+            raise RuntimeError("inside")
+    assert torch.equal(torch.rand(2), expected)

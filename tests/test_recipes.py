@@ -11,7 +11,12 @@ def test_paper_settings_are_the_papers():
     assert wgan.make_loss().clip == 0.01 and wgan.make_loss().gp_weight == 0
     assert (gp.settings.lr_d, gp.settings.betas, gp.settings.d_steps, gp.make_loss().gp_weight) == (1e-4, (0.0, 0.9), 5, 10)
     assert (dcgan.settings.lr_g, dcgan.settings.betas, dcgan.settings.batch_size) == (2e-4, (0.5, 0.999), 128)
-    assert (info.settings.lr_g, info.settings.lr_d) == (1e-3, 2e-4)
+    assert (info.settings.lr_g, info.settings.lr_d, info.settings.betas, info.settings.batch_size) == (
+        1e-3, 2e-4, (0.5, 0.999), 128)
+    assert (wgan.settings.batch_size, gp.settings.batch_size) == (64, 64)
+    for name in ("hinge", "cgan", "lsgan", "lsgan-pearson", "non-saturating", "minimax"):  # DCGAN's Adam settings
+        s = RECIPES[name].settings
+        assert (s.optimizer, s.lr_g, s.lr_d, s.betas, s.d_steps) == ("adam", 2e-4, 2e-4, (0.5, 0.999), 1), name
     ls, pearson = RECIPES["lsgan"].make_loss(), RECIPES["lsgan-pearson"].make_loss()
     assert (ls.a, ls.b, ls.c) == (0, 1, 1) and (pearson.a, pearson.b, pearson.c) == (-1, 1, 0)
     assert isinstance(RECIPES["hinge"].make_loss(), losses.Hinge)

@@ -100,7 +100,9 @@ def test_nan_stops_with_the_step_number():
 
 @pytest.mark.parametrize("kwargs, match", [({"d_steps": 0}, "d_steps=0"), ({"batch_size": -1}, "batch_size=-1"),
                                            ({"optimizer": "sgd"}, "optimizer='sgd'"), ({"lr_g": 0}, "lr_g=0"),
-                                           ({"decay_steps": 0}, "decay_steps=0")])
+                                           ({"decay_steps": 0}, "decay_steps=0"), ({"seed": -3}, "seed=-3"),
+                                           ({"seed": 1.5}, "seed=1.5"), ({"betas": (0.5,)}, "betas="),
+                                           ({"betas": (0.5, 1.0)}, "betas=")])
 def test_bad_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         TrainSettings(**kwargs)
@@ -177,8 +179,14 @@ def test_labels_pair_with_real_images_and_conditions_with_fakes():
         assert torch.equal(c.argmax(1).float(), batch[:, 0])
     real_labels = D.seen[0][1].argmax(1)
     assert len(real_labels.unique()) == 3
+    # the D step makes its fakes with the real batch's labels (a penalty's interpolates share one class);
+    # the G step draws classes from the sampler
+    assert torch.equal(D.seen[1][1], D.seen[0][1]) and not torch.equal(D.seen[2][1], D.seen[0][1])
     with pytest.raises(ValueError, match="pair every sample with a label"):
         Trainer(LabelWriter(), D, NonSaturating(), (x, y[:10]), ClassLabels(4, 3), device="cpu")
+    for bad in (y.float() + 0.5, y + 3, y - 1):
+        with pytest.raises(ValueError, match="labels of real=.* must be integers"):
+            Trainer(LabelWriter(), D, NonSaturating(), (x, bad), ClassLabels(4, 3), device="cpu")
     with pytest.raises(ValueError, match="labelled data"):
         Trainer(LabelWriter(), D, NonSaturating(), x, ClassLabels(4, 3), device="cpu").d_step()
 
@@ -225,3 +233,36 @@ def test_a_generator_without_parameters_only_serves_d_steps():
     assert trainer.d_step()["d_fake"] != 0
     with pytest.raises(ValueError, match="G has no parameters"):
         trainer.g_step()
+
+
+def test_a_d_step_moves_only_d_and_a_g_step_only_g():
+    G, D = small_models()
+    trainer = Trainer(G, D, NonSaturating(), torch.randn(100, 1), 2, TrainSettings(batch_size=16), device="cpu")
+
+    def snapshot(model):
+        return [p.detach().clone() for p in model.parameters()]
+
+    def same(model, before):
+        return all(torch.equal(a, b) for a, b in zip(model.parameters(), before))
+
+    g_before, d_before = snapshot(G), snapshot(D)
+    trainer.d_step()
+    assert same(G, g_before) and not same(D, d_before)
+    d_before = snapshot(D)
+    trainer.g_step()
+    assert same(D, d_before) and not same(G, g_before)
+
+
+def test_parts_that_do_not_fit_are_refused_or_flagged():
+    from gan_course.latents import InfoCodes
+    from gan_course.losses import InfoGAN
+    from gan_course.models.dcgan import Discriminator, Generator
+
+    codes = InfoCodes(z_dim=3, n_cat=4, n_cont=1)
+    loss = InfoGAN(NonSaturating(), torch.nn.Linear(6, 5), codes)
+    G, D = small_models()
+    with pytest.raises(ValueError, match="latent=.*must be the sampler whose codes the loss reads back"):
+        Trainer(G, D, loss, torch.randn(10, 1), InfoCodes(z_dim=3, n_cat=4, n_cont=1), device="cpu")
+    with pytest.warns(UserWarning, match="batch norm.*layer norm"):
+        Trainer(Generator(width=4), Discriminator(width=4), Wasserstein(gp_weight=10), torch.randn(10, 1, 28, 28),
+                100, device="cpu")

@@ -96,6 +96,8 @@ def load_checkpoint(name: str, *, directory=SHIPPED, map_location="cpu") -> dict
     if name not in manifest:
         raise ValueError(f"name={name!r} is not in {directory / MANIFEST}; available: {sorted(manifest)}")
     entry = manifest[name]
+    if Path(entry["file"]).name != entry["file"]:
+        raise ValueError(f"checkpoint {name!r}: the manifest's file {entry['file']!r} must be a file name in {directory}")
     path = directory / entry["file"]
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {name!r}: {path} is missing; recreate it with: {entry['command']}")

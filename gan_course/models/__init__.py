@@ -42,6 +42,8 @@ def seeded(seed):
         yield None
         return
     if isinstance(seed, torch.Generator):
+        if seed.device.type != "cpu":
+            raise ValueError(f"seed={seed!r} must be a CPU generator: networks are built on the CPU, then moved")
         gen = seed
     elif isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63:
         gen = torch.Generator().manual_seed(seed)

@@ -38,13 +38,13 @@ NORMS = ("batch", "layer", "none")
 
 
 def dcgan_init(module: nn.Module) -> None:
-    """DCGAN's initialization (sec. 4): conv and linear weights ~ N(0, 0.02), biases 0; norm
-    layers' scales ~ N(1, 0.02), shifts 0. Draws from torch's generator: call it inside
-    :func:`gan_course.models.seeded`."""
+    """DCGAN's initialization: conv and linear weights ~ N(0, 0.02), biases 0 (sec. 4 of the
+    paper); norm layers' scales ~ N(1, 0.02), shifts 0 (PyTorch's DCGAN example; the paper
+    says nothing of them). Draws from torch's generator: call it inside
+    :func:`gan_course.models.seeded`, and before any spectral normalization."""
     for m in module.modules():
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-            weight = m.parametrizations.weight.original if hasattr(m, "parametrizations") else m.weight
-            nn.init.normal_(weight, 0.0, 0.02)
+            nn.init.normal_(m.weight, 0.0, 0.02)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
         elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm)):
@@ -108,13 +108,17 @@ class Discriminator(nn.Module):
         norm_layer = {"batch": lambda: nn.BatchNorm2d(2 * w), "layer": lambda: nn.GroupNorm(1, 2 * w),
                       "none": nn.Identity}[norm]
         with seeded(seed):
+            layers = {"conv1": nn.Conv2d(1, w, 4, 2, 1), "conv2": nn.Conv2d(w, 2 * w, 4, 2, 1, bias=norm == "none"),
+                      "norm": norm_layer(), "head": nn.Linear(self.n_features, 1)}
+            if cond_dim:
+                layers["embed"] = nn.Linear(cond_dim, self.n_features, bias=False)
+            dcgan_init(nn.ModuleDict(layers))  # before spectral norm, whose power iteration must see these weights
+            sn_layers = {k: wrap(v) for k, v in layers.items() if k != "norm"}
             self.trunk = nn.Sequential(
-                wrap(nn.Conv2d(1, w, 4, 2, 1)), nn.LeakyReLU(0.2, True),  # -> (w, 14, 14)
-                wrap(nn.Conv2d(w, 2 * w, 4, 2, 1, bias=norm == "none")), norm_layer(), nn.LeakyReLU(0.2, True),
+                sn_layers["conv1"], nn.LeakyReLU(0.2, True),  # -> (w, 14, 14)
+                sn_layers["conv2"], layers["norm"], nn.LeakyReLU(0.2, True),  # -> (2w, 7, 7)
                 nn.Flatten())  # -> h (2w * 49)
-            self.head = wrap(nn.Linear(self.n_features, 1))
-            self.embed = wrap(nn.Linear(cond_dim, self.n_features, bias=False)) if cond_dim else None
-            dcgan_init(self)
+            self.head, self.embed = sn_layers["head"], sn_layers.get("embed")
 
     def forward(self, x, c=None):
         if (c is None) != (self.cond_dim == 0):
