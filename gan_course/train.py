@@ -145,6 +145,8 @@ class Trainer:
 
         import torch
 
+        if self.latent.feeds_d and self._real_fn is None and self.labels is None:
+            raise ValueError("real must be labelled, real=(x, y): a conditional GAN shows D each image with its class")
         codes = getattr(self.loss, "codes", None)
         if codes is not None and codes is not self.latent:
             raise ValueError(f"latent={self.latent!r} must be the sampler whose codes the loss reads back "

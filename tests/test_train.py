@@ -187,8 +187,8 @@ def test_labels_pair_with_real_images_and_conditions_with_fakes():
     for bad in (y.float() + 0.5, y + 3, y - 1):
         with pytest.raises(ValueError, match="labels of real=.* must be integers"):
             Trainer(LabelWriter(), D, NonSaturating(), (x, bad), ClassLabels(4, 3), device="cpu")
-    with pytest.raises(ValueError, match="labelled data"):
-        Trainer(LabelWriter(), D, NonSaturating(), x, ClassLabels(4, 3), device="cpu").d_step()
+    with pytest.raises(ValueError, match="real must be labelled"):
+        Trainer(LabelWriter(), D, NonSaturating(), x, ClassLabels(4, 3), device="cpu")
 
 
 def test_infogan_trains_q_with_d_and_adds_the_code_terms_to_both_players():
