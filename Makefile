@@ -22,11 +22,12 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
-# Unit tests, then every lesson through nbval in the quick budget.
+# Unit tests, then every lesson through nbval in the quick budget, on two workers (one per core,
+# one thread each); a lesson's cells, and the browser tests, each stay on one worker (loadscope).
 test: $(STAMP)
-	GAN_COURSE_BUDGET=quick $(BIN)/python -m pytest tests notebooks \
+	GAN_COURSE_BUDGET=quick OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests notebooks \
 		--nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		-p no:cacheprovider -ra
+		-n 2 --dist loadscope -p no:cacheprovider -ra --durations=15
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
