@@ -3,6 +3,8 @@ none raises on a wrong answer, so a learner's notebook keeps running."""
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from scipy import stats
 
@@ -176,3 +178,54 @@ def check_gaussian_kl(fn) -> bool:
     hint = next((h for value, h in slips if got.shape == value.shape and torch.allclose(got, value, rtol=1e-5)),
                 "compare with 1/2 * sum(mu^2 + exp(logvar) - 1 - logvar, dim=1)")
     return _verdict(False, f"your result {tuple(got.shape)} differs from the KL {want.tolist()}; {hint}")
+
+
+def check_slerp(fn) -> bool:
+    r"""Check ``fn(z0, z1, t)``: spherical interpolation of two latent vectors (shape (d,)) at a
+    float ``t``, a tensor of shape (d,):
+    :math:`\frac{\sin((1-t)\theta)}{\sin\theta} z_0 + \frac{\sin(t\theta)}{\sin\theta} z_1`, with
+    :math:`\theta` the angle between :math:`z_0` and :math:`z_1`. Tried on ends of unequal norms and
+    at several ``t``, so a straight line, a rescaled straight line or the package's own
+    :func:`gan_course.latents.slerp` does not pass."""
+    import torch
+
+    from gan_course import latents
+
+    try:  # the names the learner's function reads: does it reach for the package's slerp?
+        seen = inspect.getclosurevars(fn)
+        used = [*seen.nonlocals.values(), *seen.globals.values()]
+        calls_ours = "slerp" in seen.unbound and any(v is latents for v in used) or any(v is latents.slerp for v in used)
+    except TypeError:  # not a Python function (a builtin, a callable object)
+        calls_ours = False
+    if getattr(fn, "__module__", "") == latents.__name__ or calls_ours:
+        return _verdict(False, "that calls the package's slerp; write your own from the formula")
+    gen = torch.Generator().manual_seed(0)
+    z0, z1 = torch.randn(16, generator=gen) * 1.5, torch.randn(16, generator=gen) * 0.7
+    ts = (0.0, 0.3, 0.5, 0.9, 1.0)
+    results = []
+    for t in ts:
+        got, problem = _call(fn, (z0.clone(), z1.clone(), t), "a tensor of shape (d,)")
+        if problem:
+            return _verdict(False, problem)
+        if not torch.is_tensor(got) or got.shape != z0.shape:
+            return _verdict(False, f"at t = {t} return a tensor of the shape of z0, {tuple(z0.shape)}, "
+                                   f"got {type(got).__name__} {tuple(getattr(got, 'shape', ()))}")
+        results.append(got.detach().float())
+    got = torch.stack(results)
+    want = latents.slerp(z0, z1, ts)
+    straight = latents.lerp(z0, z1, ts)
+    norms = (1 - torch.tensor(ts)[:, None]) * z0.norm() + torch.tensor(ts)[:, None] * z1.norm()
+    slips = [(straight, "that is the straight line (lerp): its middle cuts inside the shell"),
+             (straight / straight.norm(dim=1, keepdim=True) * norms, "that is a rescaled straight line: it "
+              "stays near the shell, but it does not turn at a constant angle, so its points differ from slerp's"),
+             (latents.slerp(z1, z0, ts), "z0 and z1 are swapped: at t = 0 the path must start at z0"),
+             (z0.expand_as(want), "that returns z0 whatever t is"),
+             (z1.expand_as(want), "that returns z1 whatever t is")]
+    if torch.allclose(got, want, atol=1e-4):
+        middle = want[2].norm().item()
+        return _verdict(True, f"|z| along the path: {[round(v, 3) for v in want.norm(dim=1).tolist()]}; the lerp "
+                              f"middle would be {straight[2].norm().item():.3f}, yours is {middle:.3f}")
+    hint = next((h for value, h in slips if torch.allclose(got, value, atol=1e-4)),
+                "theta = arccos(z0 . z1 / (|z0| |z1|)); check the sines and which end each multiplies")
+    return _verdict(False, f"at t = 0.3 you return |z| = {got[1].norm().item():.3f} where slerp gives "
+                           f"{want[1].norm().item():.3f}; {hint}")

@@ -107,3 +107,45 @@ def as_sampler(latent):
     if not (hasattr(latent, "sample") and hasattr(latent, "feeds_d")):
         raise ValueError(f"latent={latent!r} must be a shape (int or tuple) or a sampler of gan_course.latents")
     return latent
+
+
+def _path_ends(z0, z1, t):
+    import torch
+
+    z0, z1 = torch.as_tensor(z0, dtype=torch.float32), torch.as_tensor(z1, dtype=torch.float32)
+    if z0.ndim != 1 or z0.shape != z1.shape:
+        raise ValueError(f"z0 and z1 must be two latent vectors of one shape (d,), got {tuple(z0.shape)} "
+                         f"and {tuple(z1.shape)}")
+    t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
+    return z0, z1, t
+
+
+def lerp(z0, z1, t):
+    """The straight path :math:`(1 - t) z_0 + t z_1` at each ``t`` in ``t``: shape (len(t), d).
+
+    Between two draws of a d-dimensional N(0, I) its middle is short: for independent draws of
+    norm about :math:`\\sqrt d` it passes near :math:`\\sqrt{d/2}`, inside the shell that holds the
+    Gaussian's mass, where the generator was (almost) never fed.
+    """
+    z0, z1, t = _path_ends(z0, z1, t)
+    return (1 - t) * z0 + t * z1
+
+
+def slerp(z0, z1, t):
+    """Spherical interpolation (Shoemake 1985; White 2016 for GAN latents): with
+    :math:`\\theta` the angle between :math:`z_0` and :math:`z_1`,
+
+    .. math:: \\mathrm{slerp}(z_0, z_1; t) = \\frac{\\sin((1-t)\\theta)}{\\sin\\theta} z_0 + \\frac{\\sin(t\\theta)}{\\sin\\theta} z_1 .
+
+    For ends of equal norm r every point has norm r (it moves along a great circle); for
+    unequal norms the norm moves smoothly between them. Nearly parallel ends (sin theta < 1e-6)
+    fall back to :func:`lerp`, its limit. Shape (len(t), d).
+    """
+    import torch
+
+    z0, z1, t = _path_ends(z0, z1, t)
+    cos = torch.dot(z0, z1) / (z0.norm() * z1.norm()).clamp_min(1e-12)
+    theta = torch.arccos(cos.clamp(-1.0, 1.0))
+    if torch.sin(theta) < 1e-6:
+        return (1 - t) * z0 + t * z1
+    return (torch.sin((1 - t) * theta) * z0 + torch.sin(t * theta) * z1) / torch.sin(theta)

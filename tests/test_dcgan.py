@@ -77,3 +77,15 @@ def test_q_head_and_build_by_family():
     pair = build({"family": "pair", "config": {"G": {"family": "dcgan-g", "config": {"width": 4}},
                                                "D": {"family": "dcgan-d", "config": {"width": 4}}}})
     assert pair["D"](pair["G"](torch.randn(3, 100))).shape == (3, 1)
+
+
+def test_the_classic_64x64_generator_walks_through_the_shapes_of_the_paper():
+    from gan_course.models.dcgan import classic_generator, shape_walk
+
+    walk = shape_walk(classic_generator().eval(), torch.randn(2, 100, 1, 1))
+    convs = [shape for layer, shape in walk if layer == "ConvTranspose2d"]
+    assert walk[0] == ("input", (100, 1, 1)) and walk[-1] == ("Tanh", (3, 64, 64))
+    assert convs == [(1024, 4, 4), (512, 8, 8), (256, 16, 16), (128, 32, 32), (3, 64, 64)]
+    assert [layer for layer, _ in walk].count("BatchNorm2d") == 4  # none on the output layer
+    with pytest.raises(ValueError, match="net must be an nn.Sequential"):
+        shape_walk(torch.nn.Linear(2, 2), torch.randn(1, 2))

@@ -111,3 +111,40 @@ def test_gaussian_kl_checker(capsys):
         assert not check_gaussian_kl(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_slerp_checker_accepts_the_formula_and_names_mistakes(capsys):
+    import torch
+
+    from gan_course import latents
+    from gan_course.exercises import check_slerp
+
+    def mine(z0, z1, t):
+        theta = torch.arccos(z0 @ z1 / (z0.norm() * z1.norm()))
+        return (torch.sin((1 - t) * theta) * z0 + torch.sin(t * theta) * z1) / torch.sin(theta)
+
+    def rescaled_line(z0, z1, t):
+        line = (1 - t) * z0 + t * z1
+        return line / line.norm() * ((1 - t) * z0.norm() + t * z1.norm())
+
+    def near_miss(z0, z1, t):  # the right shape, an error of about 1e-3 in theta
+        theta = torch.arccos(z0 @ z1 / (z0.norm() * z1.norm())) * 1.001
+        return (torch.sin((1 - t) * theta) * z0 + torch.sin(t * theta) * z1) / torch.sin(theta)
+
+    assert check_slerp(mine)
+    assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda a, b, t: (1 - t) * a + t * b, "straight line (lerp)"),
+                       (rescaled_line, "rescaled straight line"),
+                       (lambda a, b, t: mine(b, a, t), "swapped"),
+                       (lambda a, b, t: a, "returns z0"),
+                       (lambda a, b, t: b, "returns z1"),
+                       (near_miss, "check the sines"),
+                       (latents.slerp, "package's slerp"),
+                       (lambda a, b, t: latents.slerp(a, b, [t])[0], "package's slerp"),
+                       (lambda a, b, t: mine(a, b, t)[None], "shape of z0"),
+                       (lambda a, b, t: mine(a, b, t).tolist(), "shape of z0"),
+                       (lambda a, b, t: 1 / 0, "raised ZeroDivisionError"),
+                       (lambda a, b, t: None, "returned None")]:
+        assert not check_slerp(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out

@@ -1,6 +1,7 @@
 """A short image GAN through the one loop: the course's DCGAN networks learn to draw digits
 (as the judge sees them) in 300 steps."""
 
+import pytest
 import torch
 
 from gan_course.data import load_mnist, train_heldout_split
@@ -29,3 +30,26 @@ def test_a_small_dcgan_learns_digits_in_300_steps():
     assert inception_score(digits) > 2.0  # noise and an untrained G score 1.0; real held-out digits 9.3
     assert class_coverage(digits)["classes"] >= 6
     assert len(history["d_loss"]) == 300 and trainer.updates == {"D": 300, "G": 300}
+
+
+def test_reproduce_dcgan_writes_the_pair_and_its_training_record(tmp_path, monkeypatch):
+    from functools import partial
+
+    from gan_course.checkpoints import load_checkpoint, pretrained, read_manifest, zoo
+
+    monkeypatch.setitem(zoo.RECIPES, "dcgan", partial(zoo.RECIPES["dcgan"], steps=6, record_every=4, width=8, samples=200))
+    metrics = zoo.reproduce("dcgan", directory=tmp_path)
+    manifest = read_manifest(tmp_path)
+    assert manifest["dcgan-record"]["metrics"] == {"made_with": "dcgan"}
+    assert manifest["dcgan"]["metrics"]["steps"] == 6 and 0 < metrics["train_cpu_seconds"] < metrics["cpu_seconds"]
+    record = load_checkpoint("dcgan-record", directory=tmp_path)
+    assert record["step"].tolist() == [0, 4, 6] and record["images"].shape == (3, 64, 1, 28, 28)
+    assert record["images"].dtype == torch.uint8 and len(record["d_loss"]) == 6
+    assert torch.allclose(record["shares"].sum(1), torch.ones(3, dtype=record["shares"].dtype))
+    G = pretrained("dcgan", directory=tmp_path)["G"]
+    z_show = torch.randn(64, 64, generator=torch.Generator().manual_seed(1234))
+    with torch.no_grad():
+        images = ((G(z_show) + 1) * 127.5).round()
+    assert (images - record["images"][-1].float()).abs().max() <= 1  # the last snapshot is the saved G
+    assert record["inception_score"][-1].item() == pytest.approx(metrics["inception_score"], abs=1e-3)
+    assert record["fid"][0] > record["fid"][-1] or record["fid"][0] > 50  # an untrained G is far from digits

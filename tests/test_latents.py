@@ -46,3 +46,33 @@ def test_info_codes_are_one_categorical_and_uniform_continuous_codes_that_split_
     assert cont.mean().item() == pytest.approx(0, abs=0.03)
     assert cont.var().item() == pytest.approx(1 / 3, abs=0.02)  # the variance of U(-1, 1)
     assert codes.condition_of(torch.tensor([1])) is None  # D never sees the codes
+
+
+def test_lerp_and_slerp_against_their_formulas_and_the_shell():
+    from gan_course.latents import lerp, slerp
+
+    g = torch.Generator().manual_seed(0)
+    z0, z1 = torch.randn(64, generator=g), torch.randn(64, generator=g)
+    t = torch.linspace(0, 1, 11)
+    for path in (lerp, slerp):
+        ends = path(z0, z1, [0.0, 1.0])
+        assert torch.allclose(ends[0], z0, atol=1e-6) and torch.allclose(ends[1], z1, atol=1e-6)
+    assert torch.allclose(lerp(z0, z1, t), z0 + t[:, None] * (z1 - z0), atol=1e-6)
+    # slerp by hand in float64: the rotation of z0 towards z1 in their plane
+    a, b = z0.double(), z1.double()
+    theta = torch.arccos(a @ b / (a.norm() * b.norm()))
+    by_hand = (torch.sin((1 - t.double())[:, None] * theta) * a + torch.sin(t.double()[:, None] * theta) * b) / torch.sin(theta)
+    assert torch.allclose(slerp(z0, z1, t).double(), by_hand, atol=1e-5)
+    # ends of one norm: slerp keeps it at every t, at constant angular speed; lerp cuts inside
+    z1r = z1 * z0.norm() / z1.norm()
+    norms = slerp(z0, z1r, t).norm(dim=1)
+    assert torch.allclose(norms, torch.full_like(norms, z0.norm().item()), rtol=1e-5)
+    steps = slerp(z0, z1r, t).diff(dim=0).norm(dim=1)
+    assert torch.allclose(steps, steps.mean().expand_as(steps), rtol=1e-4)
+    assert lerp(z0, z1r, [0.5]).norm() < 0.8 * z0.norm()  # near-orthogonal ends: the middle is about 1/sqrt(2) as long
+    # parallel ends fall back to the straight line
+    assert torch.allclose(slerp(z0, 2 * z0, t), lerp(z0, 2 * z0, t), atol=1e-5)
+    with pytest.raises(ValueError, match="z0 and z1"):
+        slerp(z0, z1[:3], t)
+    with pytest.raises(ValueError, match="z0 and z1"):
+        lerp(z0[None], z1[None], t)

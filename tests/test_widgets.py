@@ -284,3 +284,51 @@ def test_latent_explorer_blits_z_steps_and_redraws_all_when_the_path_moves(small
     canvas.draw()
     dash.z2.value = -0.5
     assert blitted_equals_full_redraw()
+
+
+def test_latent_walk_decodes_both_paths_and_plots_their_norms():
+    import torch
+
+    from gan_course.latents import lerp, slerp
+    from gan_course.models.dcgan import Generator
+    from gan_course.widgets import LatentWalk
+
+    G = Generator(z_dim=16, width=4, seed=0).eval()
+    dash = LatentWalk(G, pair=2, n_steps=5)
+    canvas = dash.fig.canvas
+    canvas.draw()
+    dash.t.value = 0.3
+    blitted = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()
+    assert dash.blitting and np.array_equal(blitted, np.asarray(canvas.buffer_rgba()))
+    z0, z1 = torch.randn(2, 16, generator=torch.Generator().manual_seed(2))
+    assert torch.equal(dash.ends()[0], z0)
+    for name, path in (("lerp", lerp), ("slerp", slerp)):
+        point = path(z0, z1, [0.3])
+        assert dash.values[f"‖z‖ {name}"] == pytest.approx(point.norm().item(), rel=1e-6)
+        with torch.no_grad():
+            np.testing.assert_allclose(dash.digits[name].get_array(), G(point)[0, 0].numpy(), atol=1e-6)
+    np.testing.assert_allclose(dash.norm_lerp.get_ydata()[50], lerp(z0, z1, [0.5]).norm().item(), rtol=1e-6)
+    assert dash.values["‖z‖ slerp"] > dash.values["‖z‖ lerp"]
+    dash.pair.value = 3  # new ends: strips and curves are redrawn in full
+    assert not dash.blitting and not torch.equal(dash.ends()[0], z0)
+
+
+def test_snapshot_scrubber_shows_the_chosen_snapshot_and_refuses_a_broken_record():
+    from gan_course.widgets import SnapshotScrubber
+
+    rng = np.random.default_rng(0)
+    k = 4
+    record = {"step": np.arange(k) * 100, "images": rng.integers(0, 256, (k, 16, 1, 28, 28), dtype=np.uint8),
+              "shares": rng.dirichlet(np.ones(10), k), "fid": np.linspace(100, 10, k),
+              "inception_score": np.linspace(1, 5, k), "classes": np.array([1, 4, 9, 10])}
+    dash = SnapshotScrubber(record, index=0, real_is=9.3, live=False)
+    assert dash.values == {"step": 0, "classes": 1, "IS": 1.0, "FID": 100.0}
+    dash.step.value = 200
+    assert dash.values["classes"] == 9 and dash.values["FID"] == pytest.approx(40.0)
+    assert [b.get_height() for b in dash.bars] == pytest.approx(record["shares"][2])
+    assert np.array_equal(dash.grid.get_array()[2:30, 2:30], record["images"][2, 0, 0])
+    with pytest.raises(ValueError, match="record lacks \\['fid'\\]"):
+        SnapshotScrubber({k: v for k, v in record.items() if k != "fid"})
+    with pytest.raises(ValueError, match="as many of each entry"):
+        SnapshotScrubber({**record, "fid": record["fid"][:2]})

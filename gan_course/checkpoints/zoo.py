@@ -57,11 +57,87 @@ def _judge(epochs: int, seed: int = 0):
     return model, {"family": "judge", "config": config}, metrics
 
 
-# name -> a function returning (trained model, its spec, its metrics)
+def _dcgan(steps: int, seed: int = 0, *, width: int = 32, z_dim: int = 64, batch_size: int = 64, lr: float = 2e-3,
+           record_every: int = 150, samples: int = 1000):
+    """The DCGAN of lesson 06 (:mod:`gan_course.models.dcgan`, the "dcgan" recipe with a larger learning
+    rate and a smaller batch, channels-last tensors), and the record of its training.
+
+    Every ``record_every`` steps (and at step 0) the record keeps G's images of 64 fixed latent
+    vectors (uint8) and the judge's verdict on ``samples`` more (:func:`gan_course.metrics.judge_scores`
+    against the held-out digits, and the class shares); the training CPU seconds leave out that
+    evaluation. Metrics: the last verdict (seed 1, after the last step).
+    """
+    import time
+
+    import torch
+
+    from gan_course.checkpoints import pretrained
+    from gan_course.data import load_mnist, train_heldout_split
+    from gan_course.metrics import class_coverage, judge_scores
+    from gan_course.models.dcgan import Discriminator, Generator
+    from gan_course.recipes import RECIPES as PAPER
+    from gan_course.train import Trainer
+
+    x, y = load_mnist("subset")
+    x_train, _, x_heldout, _ = train_heldout_split(x, y, seed=0)
+    judge = pretrained("judge")
+    recipe = PAPER["dcgan"]
+    config = {"G": {"family": "dcgan-g", "config": {"z_dim": z_dim, "width": width}},
+              "D": {"family": "dcgan-d", "config": {"width": width, "norm": "batch"}}}
+    G = Generator(z_dim, width, seed=seed).to(memory_format=torch.channels_last)
+    D = Discriminator(width, "batch", seed=seed + 1000).to(memory_format=torch.channels_last)
+    settings = recipe.settings_with(batch_size=batch_size, lr_g=lr, lr_d=lr, seed=seed)
+    trainer = Trainer(G, D, recipe.make_loss(), x_train.contiguous(memory_format=torch.channels_last), z_dim,
+                      settings, device="cpu")
+    z_show = torch.randn(64, z_dim, generator=torch.Generator().manual_seed(1234))
+    z_eval = torch.randn(samples, z_dim, generator=torch.Generator().manual_seed(1))
+    record = {"step": [], "images": [], "shares": [], **{k: [] for k in ("fid", "inception_score", "classes",
+                                                                         "class_kl", "precision", "recall")}}
+    eval_cpu = [0.0]
+
+    def generate(z):
+        G.eval()
+        with torch.no_grad():
+            out = G(z).contiguous()
+        G.train()
+        return out
+
+    def verdict(_trainer=None):
+        start = time.process_time()
+        fake = generate(z_eval)
+        scores = judge_scores(fake, x_heldout, judge=judge, device="cpu")
+        record["step"].append(trainer.steps_done)
+        record["images"].append(((generate(z_show) + 1) * 127.5).round().to(torch.uint8))
+        record["shares"].append(torch.tensor(class_coverage(fake, judge=judge, device="cpu")["shares"]))
+        for key in ("fid", "inception_score", "classes", "class_kl", "precision", "recall"):
+            record[key].append(float(scores[key]))
+        eval_cpu[0] += time.process_time() - start
+
+    start = time.process_time()
+    verdict()
+    trainer.run(steps, callbacks=[(record_every, verdict)], progress=False)
+    if steps % record_every:
+        verdict()
+    train_cpu = time.process_time() - start - eval_cpu[0]
+    model = torch.nn.ModuleDict({"G": G.to(memory_format=torch.contiguous_format),
+                                 "D": D.to(memory_format=torch.contiguous_format)})
+    final = {k: record[k][-1] for k in ("classes", "class_kl", "inception_score", "fid", "precision", "recall")}
+    history = {k: torch.tensor(trainer.history[k], dtype=torch.float32) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
+    extras = {"dcgan-record": {"step": torch.tensor(record.pop("step")), "images": torch.stack(record.pop("images")),
+                               "shares": torch.stack(record.pop("shares")),
+                               **{k: torch.tensor(v) for k, v in record.items()}, **history}}
+    metrics = {k: round(float(v), 4) for k, v in final.items()}
+    metrics.update(steps=steps, batch_size=batch_size, lr=lr, seed=seed, train_cpu_seconds=round(train_cpu, 1),
+                   heldout_images=len(x_heldout), samples=samples)
+    return model, {"family": "pair", "config": config}, metrics, extras
+
+
+# name -> a function returning (trained model, its spec, its metrics[, {companion name: dict of tensors}])
 RECIPES = {
     "vae-z2": partial(_vae, latent_dim=2, epochs=60),
     "vae-z20": partial(_vae, latent_dim=20, epochs=100),
     "judge": partial(_judge, epochs=20),
+    "dcgan": partial(_dcgan, steps=2800, record_every=140),
 }
 
 
@@ -77,8 +153,12 @@ def reproduce(name: str, directory=None) -> dict:
         raise ValueError(f"name={name!r} is not a shipped checkpoint; use one of {sorted(RECIPES)}")
     torch.set_num_threads(1)
     start = time.process_time()
-    model, spec, metrics = RECIPES[name]()
+    model, spec, metrics, *extras = RECIPES[name]()
     metrics["cpu_seconds"] = round(time.process_time() - start, 1)
-    save_checkpoint(model.state_dict(), name, command=f"python -m gan_course reproduce {name}", spec=spec,
-                    metrics=metrics, directory=directory or SHIPPED)
+    command = f"python -m gan_course reproduce {name}"
+    save_checkpoint(model.state_dict(), name, command=command, spec=spec, metrics=metrics,
+                    directory=directory or SHIPPED)
+    for companion, tensors in (extras[0] if extras else {}).items():
+        save_checkpoint(tensors, companion, command=command, metrics={"made_with": name},
+                        directory=directory or SHIPPED)
     return metrics

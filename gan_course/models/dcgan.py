@@ -148,3 +148,34 @@ class QHead(nn.Module):
 
     def forward(self, h):
         return self.net(h)
+
+
+def classic_generator(z_dim: int = 100, width: int = 128, channels: int = 3) -> nn.Sequential:
+    """The 64x64 generator drawn in Fig. 1 of Radford et al. (2016), for its shapes (the course
+    trains the 28x28 :class:`Generator`; this one is never trained here)::
+
+        z (n, 100, 1, 1)
+        project and reshape (a 4x4 transposed convolution) -> (n, 1024, 4, 4)
+        ConvT 4x4, stride 2 -> (n, 512, 8, 8) -> (n, 256, 16, 16) -> (n, 128, 32, 32)   BN, ReLU
+        ConvT 4x4, stride 2 -> (n, 3, 64, 64)                                             tanh
+    """
+    w = check_count("width", width, 1)
+    layers = [nn.ConvTranspose2d(check_count("z_dim", z_dim, 1), 8 * w, 4, 1, 0, bias=False),
+              nn.BatchNorm2d(8 * w), nn.ReLU(True)]
+    for c_in, c_out in ((8 * w, 4 * w), (4 * w, 2 * w), (2 * w, w)):
+        layers += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(True)]
+    layers += [nn.ConvTranspose2d(w, check_count("channels", channels, 1), 4, 2, 1, bias=False), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
+def shape_walk(net: nn.Sequential, x) -> list:
+    """Run ``x`` through the layers of ``net`` one by one; return ``[(layer, output shape), ...]``
+    with the input first as ``("input", shape)``. Shapes leave out the batch size."""
+    if not isinstance(net, nn.Sequential):
+        raise ValueError(f"net must be an nn.Sequential (its layers are walked in order), got {type(net).__name__}")
+    walk = [("input", tuple(x.shape[1:]))]
+    with torch.no_grad():
+        for layer in net:
+            x = layer(x)
+            walk.append((type(layer).__name__, tuple(x.shape[1:])))
+    return walk

@@ -16,6 +16,7 @@ picture where widgets cannot run. ipywidgets is imported here only, never by
 
 from gan_course.widgets.base import Dashboard
 from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard
+from gan_course.widgets.images import LatentWalk, SnapshotScrubber
 from gan_course.widgets.lab import GANLabDashboard
 from gan_course.widgets.pushforward import PushforwardDashboard
 from gan_course.widgets.vae import BetaDashboard, LatentExplorer
@@ -23,4 +24,5 @@ from gan_course.widgets.saturation import SaturationDashboard
 from gan_course.widgets.wasserstein import EarthMoverDashboard, ParallelLinesDashboard
 
 __all__ = ["BetaDashboard", "Dashboard", "DivergenceDashboard", "EarthMoverDashboard", "GANLabDashboard",
-           "KLFitDashboard", "LatentExplorer", "ParallelLinesDashboard", "PushforwardDashboard", "SaturationDashboard"]
+           "KLFitDashboard", "LatentExplorer", "LatentWalk", "ParallelLinesDashboard", "PushforwardDashboard",
+           "SaturationDashboard", "SnapshotScrubber"]
