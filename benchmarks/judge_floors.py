@@ -9,7 +9,8 @@ with k = 3; memorization against the 4,000 training digits). Rows: ``n`` train-s
 replay case, being training digits), uniform-noise images (the bottom), a "generator" that
 replays ten training digits, one per class (it fools IS and FID; recall and memorization
 catch it), and samples of the
-shipped VAEs (z ~ N(0, I), pixel means in [0, 1]), each drawn with seeds 0, 1, 2: mean and
+shipped VAEs (z ~ N(0, I), pixel means in [0, 1]) and of the shipped DCGAN of lesson 06,
+each drawn with seeds 0, 1, 2: mean and
 spread over seeds. The judge trained on the train split, so the held-out digits' IS (first
 line) is the fairer ceiling for generated digits, which it has not seen either. Then judge FID of real against real at several
 sample sizes, which shows its small-sample bias: compare FIDs only at one sample size.
@@ -37,6 +38,9 @@ def sets(x_train, y_train, n, seed):
             "replay: 10 training digits": (ten.repeat(-(-n // 10), 1, 1, 1)[:n], (-1, 1))}
     for name in ("vae-z2", "vae-z20"):
         rows[f"{name} samples"] = (pretrained(name).sample(n, generator=gen), (0, 1))
+    G = pretrained("dcgan")["G"]
+    with torch.no_grad():
+        rows["dcgan samples"] = (G(torch.randn(n, G.z_dim, generator=gen)), (-1, 1))
     return rows
 
 

@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 
-from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer,
-                                ParallelLinesDashboard, PushforwardDashboard, SaturationDashboard)
+from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer, LatentWalk,
+                                ParallelLinesDashboard, PushforwardDashboard, SaturationDashboard, SnapshotScrubber)
 
 
 def latent_explorer(live):
@@ -33,6 +33,20 @@ def latent_explorer(live):
     return LatentExplorer(pretrained("vae-z2"), x_held, y_held, live=live)
 
 
+def latent_walk(live):
+    """Lesson 06's walk on the shipped DCGAN's generator (a step decodes one lerp and one slerp point)."""
+    from gan_course.checkpoints import pretrained
+
+    return LatentWalk(pretrained("dcgan")["G"], live=live)
+
+
+def snapshot_scrubber(live):
+    """Lesson 06's scrubber over the shipped DCGAN's training record (a step swaps a grid and ten bars)."""
+    from gan_course.checkpoints import load_checkpoint
+
+    return SnapshotScrubber({k: v.numpy() for k, v in load_checkpoint("dcgan-record").items()}, live=live)
+
+
 # dashboard factory, the slider to move, and the values it sweeps through
 DASHBOARDS = {
     "PushforwardDashboard": (PushforwardDashboard, "a_slider", np.linspace(0.0, 3.0, 31)),
@@ -42,15 +56,20 @@ DASHBOARDS = {
     "EarthMoverDashboard": (EarthMoverDashboard, "q_mean", np.linspace(0.0, 11.0, 23)),
     "ParallelLinesDashboard": (ParallelLinesDashboard, "theta", np.linspace(-1.0, 1.0, 41)),
     "LatentExplorer": (latent_explorer, "z1", np.linspace(-3.0, 3.0, 31)),
+    "LatentWalk": (latent_walk, "t", np.linspace(0.0, 1.0, 51)),
+    "SnapshotScrubber": (snapshot_scrubber, "step", None),  # sweeps the record's steps
 }
 
 
 def time_steps(dash, slider_name, values, steps, full_redraw=False):
     slider = getattr(dash, slider_name)
+    if values is None:  # a selection slider: its own options
+        values = list(slider.options)
     times = []
     for i in range(steps):
         start = time.perf_counter()
-        slider.value = float(values[i % len(values)])
+        value = values[i % len(values)]
+        slider.value = value if isinstance(value, (int, np.integer)) else float(value)
         if full_redraw:
             dash.fig.canvas.draw()
         times.append((time.perf_counter() - start) * 1000)

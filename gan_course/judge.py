@@ -75,14 +75,14 @@ def _heldout_accuracy(model, x, y) -> float:
 
 
 @torch.no_grad()
-def judge_outputs(judge, images, *, value_range=(-1, 1), batch_size: int = 1000):
+def judge_outputs(judge, images, *, value_range=(-1, 1), batch_size: int = 1000, name: str = "images"):
     """The judge's ``(logits (n, K), features (n, d))`` of ``images`` (n, 1, 28, 28), returned on the CPU.
 
     ``value_range`` is the images' scale, (-1, 1) (GANs' tanh) or (0, 1) (the VAE); they
     are mapped to [-1, 1], the judge's scale. The judge runs in ``eval()`` mode (it is
-    left there) on the device that holds its parameters.
+    left there) on the device that holds its parameters. ``name`` names the images in errors.
     """
-    x = to_judge_scale(images, value_range)
+    x = to_judge_scale(images, value_range, name)
     judge.eval()
     device = next(judge.parameters()).device
     logits, features = [], []
@@ -91,20 +91,6 @@ def judge_outputs(judge, images, *, value_range=(-1, 1), batch_size: int = 1000)
         features.append(f.cpu())
         logits.append(judge.head(f).cpu())
     return torch.cat(logits), torch.cat(features)
-
-
-class FeaturesOnCPU(torch.nn.Module):
-    """The judge's features as a feature extractor for torchmetrics' FID: computed on the judge's
-    device, handed back on the CPU, where the metric keeps its float64 sums (Apple's MPS has no
-    float64). The judge is held in a tuple, not as a submodule, so the metric never moves it."""
-
-    def __init__(self, judge):
-        super().__init__()
-        self.num_features, self._judge = judge.features.num_features, (judge.eval(),)
-
-    def forward(self, x):
-        judge = self._judge[0]
-        return judge.features(x.to(next(judge.parameters()).device)).cpu()
 
 
 def confusion(judge, images, labels, *, value_range=(-1, 1)):

@@ -98,13 +98,16 @@ def class_coverage(images, *, value_range=(-1, 1), min_share: float = 0.02, judg
     -------
     dict with ``classes`` (int), ``class_kl`` (float, nats) and ``shares`` (ndarray (K,), the h_c).
     """
-    import torch
-
     from gan_course.judge import judge_outputs
 
     if not 0 < check_positive("min_share", min_share) <= 1:
         raise ValueError(f"min_share={min_share!r} must be a share in (0, 1]")
-    logits = judge_outputs(_judge(judge, device), images, value_range=value_range)[0]
+    return _coverage_of(judge_outputs(_judge(judge, device), images, value_range=value_range)[0], min_share)
+
+
+def _coverage_of(logits, min_share: float) -> dict:
+    import torch
+
     counts = torch.bincount(logits.argmax(1), minlength=logits.shape[1]).double().numpy()
     h = counts / len(logits)
     kl = float(np.sum(h[h > 0] * np.log(h[h > 0] * len(h))))
@@ -120,12 +123,15 @@ def inception_score(images, *, value_range=(-1, 1), judge=None, device=None) -> 
     Inception-v3 (so figures are judge-based, not comparable with papers'), and the score
     is computed once over all n images rather than as the mean over 10 splits.
     """
-    import torch
-
     from gan_course.judge import judge_outputs
 
-    logits = judge_outputs(_judge(judge, device), images, value_range=value_range)[0].double()
-    log_p = torch.log_softmax(logits, dim=1)
+    return _inception_of(judge_outputs(_judge(judge, device), images, value_range=value_range)[0])
+
+
+def _inception_of(logits) -> float:
+    import torch
+
+    log_p = torch.log_softmax(logits.double(), dim=1)
     log_py = torch.logsumexp(log_p, dim=0) - np.log(len(log_p))
     kl = (log_p.exp() * (log_p - log_py)).sum(1).mean()
     return float(kl.exp())
@@ -151,19 +157,26 @@ def frechet_distance(real, fake, *, value_range=(-1, 1), judge=None, device=None
 
     ``real`` and ``fake``: images (n, 1, 28, 28), n >= 2 each, both in ``value_range``.
     """
+    from gan_course.judge import judge_outputs
+
+    judge = _judge(judge, device)
+    f_real, f_fake = (judge_outputs(judge, images, value_range=value_range, batch_size=batch_size, name=name)[1]
+                      for name, images in (("real", real), ("fake", fake)))
+    return _frechet_of(f_real, f_fake)
+
+
+def _frechet_of(f_real, f_fake) -> float:
     import torch
     from torchmetrics.image.fid import FrechetInceptionDistance
 
-    from gan_course.judge import FeaturesOnCPU, to_judge_scale
-
-    fid = FrechetInceptionDistance(feature=FeaturesOnCPU(_judge(judge, device)))  # float64 sums on the CPU
-    for name, images in (("real", real), ("fake", fake)):
-        x = to_judge_scale(images, value_range, name)
-        if len(x) < 2:
+    for name, f in (("real", f_real), ("fake", f_fake)):
+        if len(f) < 2:
             raise ValueError(f"{name} must hold at least 2 images to fit a covariance")
-        with torch.no_grad():
-            for batch in x.split(check_count("batch_size", batch_size, 1)):
-                fid.update(batch, real=name == "real")
+    given = torch.nn.Identity()  # the features are computed already: the metric's "images" are features
+    given.num_features = f_real.shape[1]
+    fid = FrechetInceptionDistance(feature=given)  # float64 sums, on the CPU
+    fid.update(f_real.cpu(), real=True)
+    fid.update(f_fake.cpu(), real=False)
     return float(fid.compute())
 
 
@@ -180,7 +193,13 @@ def precision_recall(real, fake, *, k: int = 3, value_range=(-1, 1), judge=None,
     from gan_course.judge import judge_outputs
 
     k, judge = check_count("k", k, 1), _judge(judge, device)
-    f_real, f_fake = (judge_outputs(judge, x, value_range=value_range)[1].double() for x in (real, fake))
+    f_real, f_fake = (judge_outputs(judge, x, value_range=value_range, name=name)[1]
+                      for name, x in (("real", real), ("fake", fake)))
+    return _precision_recall_of(f_real, f_fake, k)
+
+
+def _precision_recall_of(f_real, f_fake, k: int) -> dict:
+    f_real, f_fake = f_real.double(), f_fake.double()
     if min(len(f_real), len(f_fake)) <= k:
         raise ValueError(f"k={k} needs more than k images in real ({len(f_real)}) and in fake ({len(f_fake)})")
 
@@ -234,9 +253,13 @@ def judge_scores(fake, real, *, value_range=(-1, 1), judge=None, device=None) ->
     """Every judge metric of ``fake`` against ``real`` in one dict (floats): ``classes`` and
     ``class_kl`` (:func:`class_coverage`), ``inception_score``, ``fid``
     (:func:`frechet_distance`), ``precision`` and ``recall`` (:func:`precision_recall`).
-    Both sets are images in ``value_range``; compare rows only at equal sample sizes."""
-    kwargs = {"value_range": value_range, "judge": _judge(judge, device), "device": device}
-    coverage = class_coverage(fake, **kwargs)
-    return {"classes": coverage["classes"], "class_kl": coverage["class_kl"],
-            "inception_score": inception_score(fake, **kwargs), "fid": frechet_distance(real, fake, **kwargs),
-            **precision_recall(real, fake, **kwargs)}
+    Both sets are images in ``value_range``; compare rows only at equal sample sizes. The judge
+    reads each set once (the functions above, called one by one, would read them four times)."""
+    from gan_course.judge import judge_outputs
+
+    judge = _judge(judge, device)
+    logits, f_fake = judge_outputs(judge, fake, value_range=value_range, name="fake")
+    f_real = judge_outputs(judge, real, value_range=value_range, name="real")[1]
+    coverage = _coverage_of(logits, 0.02)
+    return {"classes": coverage["classes"], "class_kl": coverage["class_kl"], "inception_score": _inception_of(logits),
+            "fid": _frechet_of(f_real, f_fake), **_precision_recall_of(f_real, f_fake, 3)}

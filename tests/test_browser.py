@@ -76,11 +76,12 @@ def run_all(page, base, lesson: Path):
     return page.locator("#" + page.evaluate("window.jupyterapp.shell.currentWidget.id"))
 
 
-def step_first_slider(page, panel, steps: int):
-    """Press ArrowRight ``steps`` times on the panel's first slider; return its figure and the picture before."""
-    handle = panel.locator(".noUi-handle").first
+def step_first_slider(page, panel, steps: int, *, slider: int = 0, figure: int = 0):
+    """Press ArrowRight ``steps`` times on the panel's first slider (or its ``slider``-th); return
+    the first figure (or the ``figure``-th) and its picture before."""
+    handle = panel.locator(".noUi-handle").nth(slider)
     handle.scroll_into_view_if_needed()
-    figure = panel.locator(".jupyter-matplotlib-figure canvas").first
+    figure = panel.locator(".jupyter-matplotlib-figure canvas").nth(figure)
     before = figure.screenshot()
     handle.focus()
     for _ in range(steps):
@@ -174,4 +175,24 @@ def test_lesson_04_runs_and_the_latent_explorer_follows_its_slider(lab, page):
     figure, picture = step_first_slider(page, panel, 5)  # 5 steps of 0.05
     expect(readout).to_contain_text("z₁ = 0.25", timeout=30_000)
     expect(readout).to_contain_text("z₂ = 0")
+    assert_redrawn(page, figure, picture, lesson)
+
+
+def test_lesson_06_runs_and_the_latent_walk_follows_its_slider(lab, page):
+    from playwright.sync_api import expect
+
+    from gan_course.checkpoints import pretrained
+    from gan_course.widgets import LatentWalk
+
+    lesson = ROOT / "notebooks" / "06_dcgan.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    scrubber, walk = panel.locator(".gc-readout").nth(0), panel.locator(".gc-readout").nth(1)
+    expect(scrubber).to_contain_text("step = 2800", timeout=30_000)
+    expect(walk).to_contain_text("t = 0.5", timeout=30_000)
+    # the walk's t is the lesson's second slider (the scrubber's step is the first), its figure the second
+    figure, picture = step_first_slider(page, panel, 5, slider=1, figure=1)  # 5 steps of 0.01
+    expected = LatentWalk(pretrained("dcgan")["G"], pair=5, t=0.55, live=False).values  # as in the lesson
+    expect(walk).to_contain_text("t = 0.55", timeout=30_000)
+    for key in ("‖z‖ lerp", "‖z‖ slerp"):
+        expect(walk).to_contain_text(f"{key} = {expected[key]:.4g}")
     assert_redrawn(page, figure, picture, lesson)

@@ -53,3 +53,27 @@ def test_reproduce_dcgan_writes_the_pair_and_its_training_record(tmp_path, monke
     assert (images - record["images"][-1].float()).abs().max() <= 1  # the last snapshot is the saved G
     assert record["inception_score"][-1].item() == pytest.approx(metrics["inception_score"], abs=1e-3)
     assert record["fid"][0] > record["fid"][-1] or record["fid"][0] > 50  # an untrained G is far from digits
+
+
+def test_the_shipped_dcgans_score_as_their_manifest_says_and_beat_the_vae():
+    from gan_course.checkpoints import pretrained, read_manifest
+
+    manifest = read_manifest()
+    x, y = load_mnist("subset")
+    _, _, x_heldout, _ = train_heldout_split(x, y, seed=0)
+    vae = pretrained("vae-z20")  # lesson 04's 20-D VAE, sampled from its prior
+    with torch.no_grad():
+        vae_fid = frechet_distance(x_heldout, vae.sample(1000, generator=torch.Generator().manual_seed(0)) * 2 - 1)
+    z = torch.randn(1000, 64, generator=torch.Generator().manual_seed(1))
+    class_kls = []
+    for name in ("dcgan", "dcgan-seed1", "dcgan-seed2"):
+        metrics = manifest[name]["metrics"]
+        with torch.no_grad():
+            fake = pretrained(name)["G"](z)
+        fid = frechet_distance(x_heldout, fake)
+        assert fid == pytest.approx(metrics["fid"], abs=0.01), name
+        assert inception_score(fake) == pytest.approx(metrics["inception_score"], abs=0.01), name
+        coverage = class_coverage(fake)
+        class_kls.append(coverage["class_kl"])
+        assert coverage["classes"] == 10 and fid < vae_fid and metrics["train_cpu_seconds"] <= 300, name
+    assert sum(class_kls) / 3 <= 0.05  # the goal, on the mean of three seeds

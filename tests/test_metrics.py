@@ -204,6 +204,12 @@ def test_judge_scores_read_real_digits_near_the_ceiling_and_noise_at_the_bottom(
     assert frechet_distance(x_held, x_held, device="cpu") == pytest.approx(0, abs=1e-3)
     floors = read_manifest()["judge"]["metrics"]["floors_vs_heldout"]
     assert floors["real_train_1000"] == pytest.approx({k: round(v, 4) for k, v in real.items()}, abs=1e-4)
+    # one reading of each set gives what the metrics give one by one (a blurred half of the digits)
+    fake = torch.cat([x_train[:300], torch.nn.functional.avg_pool2d(x_train[300:600], 3, 1, 1)])
+    alone = {**{k: class_coverage(fake, device="cpu")[k] for k in ("classes", "class_kl")},
+             "inception_score": inception_score(fake, device="cpu"), "fid": frechet_distance(x_held, fake, device="cpu"),
+             **precision_recall(x_held, fake, device="cpu")}
+    assert judge_scores(fake, x_held, device="cpu") == pytest.approx(alone, rel=1e-5)
 
 
 def test_bad_image_inputs_name_the_argument(digits):

@@ -6,7 +6,7 @@ Timings: ``benchmarks/notebook_times.py``.
 
 Saved notebooks keep every output a reader needs (text, images) and drop what
 GitHub cannot render: saved widget state and widget views (a dashboard's bundle
-keeps its static ``image/png``).
+keeps its static ``image/png``; a widget with no picture, such as a progress bar, goes).
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def clean(nb):
         kept = []
         for out in cell.outputs:
             data = out.get("data", {})
-            data.pop(WIDGET_VIEW, None)
+            widget = data.pop(WIDGET_VIEW, None)
+            if widget is not None and "image/png" not in data:
+                continue  # a widget without a picture (a progress bar): its text is its state when first shown
             if out.output_type in ("display_data", "execute_result") and not data:
                 continue
             kept.append(out)

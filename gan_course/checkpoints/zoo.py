@@ -58,14 +58,15 @@ def _judge(epochs: int, seed: int = 0):
 
 
 def _dcgan(steps: int, seed: int = 0, *, width: int = 32, z_dim: int = 64, batch_size: int = 64, lr: float = 2e-3,
-           record_every: int = 150, samples: int = 1000):
+           record_every: int = 150, samples: int = 1000, record_name="dcgan-record"):
     """The DCGAN of lesson 06 (:mod:`gan_course.models.dcgan`, the "dcgan" recipe with a larger learning
     rate and a smaller batch, channels-last tensors), and the record of its training.
 
     Every ``record_every`` steps (and at step 0) the record keeps G's images of 64 fixed latent
     vectors (uint8) and the judge's verdict on ``samples`` more (:func:`gan_course.metrics.judge_scores`
     against the held-out digits, and the class shares); the training CPU seconds leave out that
-    evaluation. Metrics: the last verdict (seed 1, after the last step).
+    evaluation; it is saved as the companion checkpoint ``record_name`` (None: not kept).
+    Metrics: the last verdict (after the last step; the 1,000 latent vectors come from seed 1).
     """
     import time
 
@@ -123,13 +124,13 @@ def _dcgan(steps: int, seed: int = 0, *, width: int = 32, z_dim: int = 64, batch
                                  "D": D.to(memory_format=torch.contiguous_format)})
     final = {k: record[k][-1] for k in ("classes", "class_kl", "inception_score", "fid", "precision", "recall")}
     history = {k: torch.tensor(trainer.history[k], dtype=torch.float32) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
-    extras = {"dcgan-record": {"step": torch.tensor(record.pop("step")), "images": torch.stack(record.pop("images")),
+    extras = {record_name: {"step": torch.tensor(record.pop("step")), "images": torch.stack(record.pop("images")),
                                "shares": torch.stack(record.pop("shares")),
                                **{k: torch.tensor(v) for k, v in record.items()}, **history}}
     metrics = {k: round(float(v), 4) for k, v in final.items()}
     metrics.update(steps=steps, batch_size=batch_size, lr=lr, seed=seed, train_cpu_seconds=round(train_cpu, 1),
                    heldout_images=len(x_heldout), samples=samples)
-    return model, {"family": "pair", "config": config}, metrics, extras
+    return model, {"family": "pair", "config": config}, metrics, (extras if record_name else {})
 
 
 # name -> a function returning (trained model, its spec, its metrics[, {companion name: dict of tensors}])
@@ -138,6 +139,8 @@ RECIPES = {
     "vae-z20": partial(_vae, latent_dim=20, epochs=100),
     "judge": partial(_judge, epochs=20),
     "dcgan": partial(_dcgan, steps=2800, record_every=140),
+    "dcgan-seed1": partial(_dcgan, steps=2800, record_every=2800, seed=1, record_name=None),
+    "dcgan-seed2": partial(_dcgan, steps=2800, record_every=2800, seed=2, record_name=None),
 }
 
 

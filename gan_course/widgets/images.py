@@ -42,7 +42,7 @@ class SnapshotScrubber(Dashboard):
         self.grid = ax_img.imshow(tile_images(images[0], nrow=int(np.sqrt(images.shape[1]))), cmap="gray",
                                   vmin=0, vmax=255)
         ax_img.set_axis_off()
-        self.title = ax_img.set_title("")
+        self.title = ax_img.set_title("64 fixed latent vectors, step 0")  # a placeholder the layout makes room for
         self.bars = ax_bar.bar(range(10), self.record["shares"][0], color="tab:blue")
         ax_bar.axhline(0.1, color="k", ls=":", lw=1, label="uniform (0.1)")
         ax_bar.set(xticks=range(10), ylim=(0, max(0.3, float(self.record["shares"].max()) * 1.05)),
@@ -109,7 +109,8 @@ class LatentWalk(Dashboard):
         for name, ax in (("lerp", ax_lerp), ("slerp", ax_slerp)):
             self.digits[name] = ax.imshow(np.zeros((28, 28)), cmap="gray", vmin=-1, vmax=1)
             ax.set_axis_off()
-        self.digit_titles = {"lerp": ax_lerp.set_title(""), "slerp": ax_slerp.set_title("")}
+        self.digit_titles = {name: ax.set_title(f"{name}, t = 0.00\n‖z‖ = 0.00")  # placeholders the layout makes room for
+                             for name, ax in (("lerp", ax_lerp), ("slerp", ax_slerp))}
         dynamic = [self.digits["lerp"], self.digits["slerp"], *self.digit_titles.values(), self.cursor, self.dots]
         super().__init__(fig, [self.t, self.pair], dynamic=dynamic, live=live)
 
