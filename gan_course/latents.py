@@ -137,9 +137,10 @@ def slerp(z0, z1, t):
 
     .. math:: \\mathrm{slerp}(z_0, z_1; t) = \\frac{\\sin((1-t)\\theta)}{\\sin\\theta} z_0 + \\frac{\\sin(t\\theta)}{\\sin\\theta} z_1 .
 
-    For ends of equal norm r every point has norm r (it moves along a great circle); for
-    unequal norms the norm moves smoothly between them. Nearly parallel ends (sin theta < 1e-6)
-    fall back to :func:`lerp`, its limit. Shape (len(t), d).
+    It turns from :math:`z_0` to :math:`z_1` at a constant angular speed. For ends of equal norm
+    r every point has norm r (a great circle); for unequal norms the norm stays close to the
+    ends' (it can dip a little below both when the angle is obtuse). Nearly parallel or opposite
+    ends (sin theta < 1e-6) fall back to :func:`lerp`. Shape (len(t), d).
     """
     import torch
 

@@ -114,37 +114,66 @@ def test_gaussian_kl_checker(capsys):
 
 
 def test_slerp_checker_accepts_the_formula_and_names_mistakes(capsys):
+    import functools
+    import importlib
+
+    import numpy as np
     import torch
 
     from gan_course import latents
     from gan_course.exercises import check_slerp
 
     def mine(z0, z1, t):
-        theta = torch.arccos(z0 @ z1 / (z0.norm() * z1.norm()))
+        theta = torch.arccos((z0 @ z1 / (z0.norm() * z1.norm())).clamp(-1, 1))
         return (torch.sin((1 - t) * theta) * z0 + torch.sin(t * theta) * z1) / torch.sin(theta)
+
+    def in_numpy(z0, z1, t):
+        a, b = z0.numpy(), z1.numpy()
+        theta = np.arccos(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))
+        return (np.sin((1 - t) * theta) * a + np.sin(t * theta) * b) / np.sin(theta)
 
     def rescaled_line(z0, z1, t):
         line = (1 - t) * z0 + t * z1
         return line / line.norm() * ((1 - t) * z0.norm() + t * z1.norm())
 
-    def near_miss(z0, z1, t):  # the right shape, an error of about 1e-3 in theta
-        theta = torch.arccos(z0 @ z1 / (z0.norm() * z1.norm())) * 1.001
-        return (torch.sin((1 - t) * theta) * z0 + torch.sin(t * theta) * z1) / torch.sin(theta)
+    def quaternion_style(z0, z1, t):  # flips z1 when the ends make an obtuse angle
+        return mine(z0, -z1 if z0 @ z1 < 0 else z1, t)
 
-    assert check_slerp(mine)
-    assert capsys.readouterr().out.startswith("Correct!")
+    def normalizes_in_place(z0, z1, t):
+        z0 /= z0.norm()
+        z1 /= z1.norm()
+        return mine(z0, z1, t)
+
+    class Borrower:
+        def __call__(self, a, b, t):
+            return latents.slerp(a, b, [t])[0]
+
+    def helper(a, b, t):
+        return latents.slerp(a, b, [t])[0]
+
+    for right in (mine, in_numpy, lambda a, b, t: mine(b, a, 1 - t), lambda a, b, t: mine(a, b, t).tolist()):
+        assert check_slerp(right)
+        assert capsys.readouterr().out.startswith("Correct!")
     for fn, reason in [(lambda a, b, t: (1 - t) * a + t * b, "straight line (lerp)"),
                        (rescaled_line, "rescaled straight line"),
-                       (lambda a, b, t: mine(b, a, t), "swapped"),
+                       (quaternion_style, "obtuse angle you flip z1"),
+                       (lambda a, b, t: mine(a, b, 1 - t), "swapped"),
                        (lambda a, b, t: a, "returns z0"),
-                       (lambda a, b, t: b, "returns z1"),
-                       (near_miss, "check the sines"),
+                       (lambda a, b, t: mine(a, b, t) * 1.001, "off by up to"),
+                       (normalizes_in_place, "changed z0 or z1 in place"),
                        (latents.slerp, "package's slerp"),
                        (lambda a, b, t: latents.slerp(a, b, [t])[0], "package's slerp"),
+                       (Borrower(), "package's slerp"),
+                       (lambda a, b, t: helper(a, b, t), "package's slerp"),
+                       (functools.partial(lambda a, b, t, f=latents.slerp: f(a, b, [t])[0]), "package's slerp"),
+                       (lambda a, b, t: importlib.import_module("gan_course.latents").slerp(a, b, [t])[0],
+                        "package's slerp"),
                        (lambda a, b, t: mine(a, b, t)[None], "shape of z0"),
-                       (lambda a, b, t: mine(a, b, t).tolist(), "shape of z0"),
+                       (lambda a, b, t: "slerp", "torch tensor"),
                        (lambda a, b, t: 1 / 0, "raised ZeroDivisionError"),
                        (lambda a, b, t: None, "returned None")]:
         assert not check_slerp(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+    # the package's slerp works again after a check
+    assert torch.allclose(latents.slerp(torch.ones(2), torch.tensor([1.0, 0.0]), [0.0])[0], torch.ones(2))

@@ -312,6 +312,12 @@ def test_latent_walk_decodes_both_paths_and_plots_their_norms():
     assert dash.values["‖z‖ slerp"] > dash.values["‖z‖ lerp"]
     dash.pair.value = 3  # new ends: strips and curves are redrawn in full
     assert not dash.blitting and not torch.equal(dash.ends()[0], z0)
+    with pytest.raises(ValueError, match="G is in training mode"):
+        LatentWalk(G.train())
+    with pytest.raises(ValueError, match="G must be a generator with an int z_dim"):
+        LatentWalk(torch.nn.ModuleDict({"G": G}))
+    with pytest.raises(ValueError, match="n_steps=1"):
+        LatentWalk(G.eval(), n_steps=1)
 
 
 def test_snapshot_scrubber_shows_the_chosen_snapshot_and_refuses_a_broken_record():
@@ -332,3 +338,7 @@ def test_snapshot_scrubber_shows_the_chosen_snapshot_and_refuses_a_broken_record
         SnapshotScrubber({k: v for k, v in record.items() if k != "fid"})
     with pytest.raises(ValueError, match="as many of each entry"):
         SnapshotScrubber({**record, "fid": record["fid"][:2]})
+    with pytest.raises(ValueError, match="must be uint8"):
+        SnapshotScrubber({**record, "images": record["images"] / 255.0})
+    with pytest.raises(ValueError, match="index=4"):
+        SnapshotScrubber(record, index=4)

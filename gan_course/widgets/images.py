@@ -31,6 +31,10 @@ class SnapshotScrubber(Dashboard):
         steps = self.record["step"]
         if len(steps) == 0 or any(len(self.record[k]) != len(steps) for k in RECORD_KEYS):
             raise ValueError("record must hold at least one snapshot, and as many of each entry as of 'step'")
+        if self.record["images"].dtype != np.uint8:
+            raise ValueError(f"record['images'] must be uint8 grey levels (0-255), got {self.record['images'].dtype}")
+        if not -len(steps) <= index < len(steps):
+            raise ValueError(f"index={index} must pick one of the {len(steps)} snapshots (negative counts from the end)")
         self.steps = [int(s) for s in steps]
         self.step = w.SelectionSlider(options=self.steps, value=self.steps[index], description="training step",
                                       style={"description_width": "initial"}, continuous_update=True,
@@ -45,8 +49,8 @@ class SnapshotScrubber(Dashboard):
         self.title = ax_img.set_title("64 fixed latent vectors, step 0")  # a placeholder the layout makes room for
         self.bars = ax_bar.bar(range(10), self.record["shares"][0], color="tab:blue")
         ax_bar.axhline(0.1, color="k", ls=":", lw=1, label="uniform (0.1)")
-        ax_bar.set(xticks=range(10), ylim=(0, max(0.3, float(self.record["shares"].max()) * 1.05)),
-                   xlabel="digit (the judge's label)", ylabel="share of 1,000 samples")
+        top = max(0.3, 1.05 * float(self.record["shares"][1:].max(initial=0)))  # the untrained start may be off the chart
+        ax_bar.set(xticks=range(10), ylim=(0, top), xlabel="digit (the judge's label)", ylabel="share of the samples")
         ax_bar.legend(loc="upper right", fontsize=8)
         ax_fid.plot(steps, self.record["fid"], "o-", ms=3, color="tab:red", label="judge FID (left)")
         ax_fid.set(yscale="log", xlabel="training step", ylabel="FID (log)")
@@ -55,7 +59,8 @@ class SnapshotScrubber(Dashboard):
         if real_is is not None:
             ax_is.axhline(float(real_is), color="tab:green", ls=":", lw=1, label=f"real digits' IS ({float(real_is):.2f})")
         ax_is.set(ylim=(0, 10.5), ylabel="IS")
-        fig.legend(loc="outside lower center", ncols=3, fontsize=8)
+        handles = [*ax_fid.get_legend_handles_labels()[0], *ax_is.get_legend_handles_labels()[0]]
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
         self.cursor = ax_fid.axvline(steps[0], color="k", lw=1)
         super().__init__(fig, [self.step], dynamic=[self.grid, self.title, *self.bars, self.cursor], live=live)
 
@@ -84,19 +89,27 @@ class LatentWalk(Dashboard):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
+        if not isinstance(getattr(G, "z_dim", None), int):
+            raise ValueError(f"G must be a generator with an int z_dim (e.g. pretrained('dcgan')['G']), "
+                             f"got {type(G).__name__}")
+        if getattr(G, "training", False):
+            raise ValueError("G is in training mode: its batch norm would normalize over the walk's few points "
+                             "and update its running statistics; call G.eval() first")
+        if not isinstance(n_steps, int) or n_steps < 2:
+            raise ValueError(f"n_steps={n_steps!r} must be an int >= 2 (the path's ends and what lies between)")
         self.G, self.n_steps = G, n_steps
         self.z_dim = G.z_dim
         self.t = slider(w, "position on the path t", t, 0.0, 1.0, 0.01)
         self.pair = w.BoundedIntText(value=pair, min=0, max=10**6, description="pair of ends (seed)",
                                      style={"description_width": "initial"})
-        fig = Figure(figsize=(9.5, 5.2), layout="constrained")
-        grid = fig.add_gridspec(2, 3, height_ratios=[1.1, 1], width_ratios=[2, 1, 1])
+        fig = Figure(figsize=(8.6, 4.3), layout="constrained")
+        grid = fig.add_gridspec(2, 3, height_ratios=[1.1, 1], width_ratios=[2.4, 1, 1])
         ax_strips = fig.add_subplot(grid[0, :])
         ax_norm, ax_lerp, ax_slerp = (fig.add_subplot(grid[1, i]) for i in range(3))
         blank = np.zeros((2 * 30 + 2, n_steps * 30 + 2))
         self.strips = ax_strips.imshow(blank, cmap="gray", vmin=-1, vmax=1)
         ax_strips.set_axis_off()
-        ax_strips.set_title("top row: lerp (straight line); bottom row: slerp (great circle)")
+        ax_strips.set_title("top row: lerp (straight line); bottom row: slerp (constant angular speed)")
         self.t_grid = np.linspace(0, 1, 101)
         (self.norm_lerp,) = ax_norm.plot([], [], color="tab:orange", label="lerp")
         (self.norm_slerp,) = ax_norm.plot([], [], color="tab:blue", label="slerp")
@@ -109,9 +122,8 @@ class LatentWalk(Dashboard):
         for name, ax in (("lerp", ax_lerp), ("slerp", ax_slerp)):
             self.digits[name] = ax.imshow(np.zeros((28, 28)), cmap="gray", vmin=-1, vmax=1)
             ax.set_axis_off()
-        self.digit_titles = {name: ax.set_title(f"{name}, t = 0.00\n‖z‖ = 0.00")  # placeholders the layout makes room for
-                             for name, ax in (("lerp", ax_lerp), ("slerp", ax_slerp))}
-        dynamic = [self.digits["lerp"], self.digits["slerp"], *self.digit_titles.values(), self.cursor, self.dots]
+            ax.set_title(f"G({name}(t))")  # t and the norms are in the readout
+        dynamic = [self.digits["lerp"], self.digits["slerp"], self.cursor, self.dots]
         super().__init__(fig, [self.t, self.pair], dynamic=dynamic, live=live)
 
     def ends(self):
@@ -146,9 +158,8 @@ class LatentWalk(Dashboard):
         points = torch.cat([lerp(z0, z1, [t]), slerp(z0, z1, [t])])
         images = self._decode(points)
         norms = points.norm(dim=1).numpy()
-        for name, image, norm in zip(("lerp", "slerp"), images, norms):
+        for name, image in zip(("lerp", "slerp"), images):
             self.digits[name].set_data(image[0])
-            self.digit_titles[name].set_text(f"{name}, t = {t:.2f}\n‖z‖ = {norm:.2f}")
         self.cursor.set_xdata([t])
         self.dots.set_data([t, t], norms)
         return {"t": t, "‖z‖ lerp": float(norms[0]), "‖z‖ slerp": float(norms[1]),
