@@ -145,8 +145,8 @@ def frechet_distance(real, fake, *, value_range=(-1, 1), judge=None, device=None
 
         FID = ||mu_r - mu_f||^2 + Tr(S_r + S_f - 2 (S_r S_f)^(1/2))
 
-    computed by torchmetrics' ``FrechetInceptionDistance`` with the judge's penultimate
-    layer (``judge.features``, which carries ``num_features``) as its feature extractor: a
+    computed by torchmetrics' ``FrechetInceptionDistance`` on the judge's penultimate-layer
+    features (``judge.features``, read once per set and handed to the metric as they are): a
     maintained implementation (float64 sums, the matrix square root through the eigenvalues
     of ``S_r S_f``) rather than a hand-rolled one. The judge replaces Inception-v3, so the
     figures are judge-based, not comparable with papers'. FID is biased upward at small n:
