@@ -156,9 +156,16 @@ def test_lesson_05_lab_plays_pauses_and_steps_in_the_browser(lab, page):
         page.wait_for_timeout(250)
     assert step() >= 40, "play did not keep training"
     play.click()  # pause
-    page.wait_for_timeout(1000)  # a frame in flight may still land
+    # frames already in flight may still land (on a busy machine for a few seconds): wait until the
+    # count holds still for a second, then it must stay there; a lab that kept playing never settles
+    deadline, last = time.monotonic() + 20, step()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        if step() == last:
+            break
+        last = step()
     paused = step()
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(2000)
     assert step() == paused, "training went on after pause"
     page.wait_for_timeout(500)
     assert figure.screenshot() != before, "the lab's figure did not redraw while training"
