@@ -204,3 +204,23 @@ def test_lesson_06_runs_and_the_latent_walk_follows_its_slider(lab, page):
     for key in ("‖z‖ lerp", "‖z‖ slerp"):
         expect(walk).to_contain_text(f"{key} = {expected[key]:.4g}")
     assert_redrawn(page, figure, picture, lesson)
+
+
+def test_lesson_03_dashboards_keep_the_values_code_gave_them(lab, page):
+    """After Run All, the parallel-lines dashboard shows the theta its last cell set from code
+    (0.5, after a loop through -0.5, 0, 0.1, 1): no slider view sends a stale value back
+    (a FloatSlider did, ending at 0.1); then its slider still answers the keyboard."""
+    from playwright.sync_api import expect
+
+    from gan_course.widgets import ParallelLinesDashboard
+
+    lesson = ROOT / "notebooks" / "03_wasserstein.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    readout = panel.locator(".gc-readout").nth(1)
+    expect(readout).to_contain_text("θ = 0.5", timeout=30_000)
+    page.wait_for_timeout(3000)  # a value sent back by the page would land by now
+    expect(readout).to_contain_text("θ = 0.5")
+    figure, picture = step_first_slider(page, panel, 2, slider=4, figure=1)  # θ 0.5 -> 0.6
+    expected = ParallelLinesDashboard(theta=0.6, live=False).values
+    expect(readout).to_contain_text(f"θ = 0.6   W1 = {expected['W1']:.4g}", timeout=30_000)
+    assert_redrawn(page, figure, picture, lesson)

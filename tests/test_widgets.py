@@ -40,10 +40,23 @@ def test_histogram_agrees_with_the_formula_and_not_with_a_wrong_one():
     assert tv_wrong > 5 * dash.values["tv_hist_vs_formula"]
 
 
-def test_display_bundle_carries_a_static_png():
-    bundle = PushforwardDashboard()._repr_mimebundle_()
+def test_display_bundle_carries_a_static_png_with_its_settings_and_readout():
+    import io
+
+    from matplotlib.image import imread
+
+    dash = PushforwardDashboard(a=0.7, b=4.5)
+    bundle = dash._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    saved = base64.b64decode(bundle["image/png"])
+    assert saved.startswith(b"\x89PNG")
+    caption = dash.caption()
+    assert caption.startswith(f"a = 0.7   b = 4.5   mean = {dash.values['mean']:.4g}")  # "a (gap)" is in the readout
+    assert "modes = 2" in caption and "tv_hist_vs_formula" in caption
+    texts = len(dash.fig.texts)
+    plain, captioned = imread(io.BytesIO(dash.png())), imread(io.BytesIO(saved))
+    assert captioned.shape[0] > plain.shape[0] + 10  # a line of text above the figure
+    assert len(dash.fig.texts) == texts and dash.png() == dash.png(caption=False)  # the live figure is untouched
 
 
 def test_a_live_dashboard_leaves_the_pyplot_backend_alone():
@@ -342,3 +355,29 @@ def test_snapshot_scrubber_shows_the_chosen_snapshot_and_refuses_a_broken_record
         SnapshotScrubber({**record, "images": record["images"] / 255.0})
     with pytest.raises(ValueError, match="index=4"):
         SnapshotScrubber(record, index=4)
+
+
+def test_sliders_hold_exact_grid_values_that_the_browser_cannot_round():
+    """A slider is a selection over rounded grid values: a value set from code snaps to the
+    nearest grid point exactly (0.1 stays 0.1, not lo + 22 * step = 0.10000000000000009, the
+    float a FloatSlider's page sends back), and a value off the grid is refused by name."""
+    from gan_course.widgets.base import slider
+
+    theta = slider("θ", 0.5, -1, 1, 0.05)
+    assert len(theta.options) == 41 and theta.options[22] == ("0.10", 0.1)
+    assert -1 + 22 * 0.05 != 0.1  # what the page's arithmetic gives
+    theta.value = 0.1
+    assert theta.value == 0.1 and theta.index == 22
+    theta.value = 0.30000000000000004  # np.linspace's 0.3
+    assert theta.value == 0.3 and theta.index == 26
+    theta.value = 0.124  # nearest grid point
+    assert theta.value == 0.1
+    with pytest.raises(ValueError, match="θ = 1.2 is off"):
+        theta.value = 1.2
+    lr = slider("lr G", 1e-4, -5, -2, 0.25, log=True)
+    assert lr.value == 1e-4 and lr.label == "1e-4" and len(lr.options) == 13
+    lr.value = 10 ** -2.5
+    assert lr.label == "1e-2.5" and lr.value == 10 ** -2.5
+    for bad in (-1.0, 0.0, "fast"):
+        with pytest.raises(ValueError, match="lr G"):
+            lr.value = bad

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import sys
+import textwrap
 
 
 def _restore_backend(backend) -> None:
@@ -115,9 +117,7 @@ class Dashboard:
     def refresh(self) -> dict:
         """Recompute from the controls, update the artists and the readout, redraw."""
         self.values = self._update()
-        self.readout.value = "&nbsp;&nbsp; ".join(
-            f"<b>{k}</b> = {v:.4g}" if isinstance(v, float) else f"<b>{k}</b> = {v}"
-            for k, v in self.values.items())
+        self.readout.value = "&nbsp;&nbsp; ".join(f"<b>{k}</b> = {v}" for k, v in _shown(self.values))
         canvas = self.fig.canvas
         if self.image is not None:
             self.image.value = self.png()
@@ -133,27 +133,94 @@ class Dashboard:
     def _update(self) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def png(self) -> bytes:
-        """The figure in its current state as PNG bytes, blitted artists included."""
+    def png(self, caption: bool = False) -> bytes:
+        """The figure in its current state as PNG bytes, blitted artists included; with
+        ``caption``, the controls' settings and the readout written above it (the saved
+        picture that GitHub and static pages show in place of the live dashboard)."""
         self._printing = True
         for artist in self.dynamic:
             artist.set_animated(False)
+        text = None
+        if caption:  # wrapped by hand: matplotlib's own wrapping confuses the tight bounding box
+            chars = int(self.fig.get_figwidth() * 72 / (9 * 0.6))
+            items = [item.replace(" ", "\u00a0") for item in self.caption().split("   ")]  # break between items only
+            text = self.fig.text(0.01, 1.0, textwrap.fill("   ".join(items), chars), va="bottom", fontsize=9)
         try:
             buf = io.BytesIO()
-            self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
+            self.fig.savefig(buf, format="png", dpi=self.fig.dpi, bbox_inches="tight" if caption else None)
             return buf.getvalue()
         finally:
+            if text is not None:
+                text.remove()
             for artist in self.dynamic:
                 artist.set_animated(self.image is None)
             self._printing = False
 
+    def caption(self) -> str:
+        """The controls' settings, then the readout, as one line of text."""
+        settings = [(c.description, getattr(c, "label", None) or c.value) for c in self.controls
+                    if c.description and not isinstance(getattr(c, "value", None), (bool, type(None)))
+                    and c.description.split()[0] not in self.values]  # "a (gap)" when the readout has no "a"
+        return "   ".join(f"{k} = {v}" for k, v in [*settings, *_shown(self.values)])
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.view._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        bundle["image/png"] = base64.b64encode(self.png(caption=True)).decode("ascii")
         return bundle
 
 
-def slider(w, description, value, lo, hi, step):
-    """A float slider with its full description visible."""
-    return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                         style={"description_width": "initial"}, continuous_update=True)
+def _shown(values: dict):
+    """``(name, text)`` pairs of a readout: floats to 4 significant digits."""
+    return [(k, f"{v:.4g}" if isinstance(v, float) else v) for k, v in values.items()]
+
+
+def slider(description, value, lo, hi, step, *, log=False):
+    """A slider over the grid ``lo, lo + step, ..., hi`` (``10**lo, ...`` with ``log=True``),
+    its full description visible.
+
+    It is a selection slider over exact, rounded grid values: the browser moves an integer
+    index, so it never sends back a value of its own. (A ``FloatSlider`` snaps a value set
+    from code to ``lo + k * step`` in floating point, 0.1 becoming 0.10000000000000009, and
+    sends that back after the kernel has moved on: a cell that set 0.1 and then 0.5 ended
+    with the slider at 0.1.) A value set from code snaps to the nearest grid point; one
+    off the grid by more than half a step is an error naming the slider.
+    """
+    import numpy as np
+
+    decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    grid = np.round(lo + step * np.arange(round((hi - lo) / step) + 1), decimals)
+    values = [float(10.0**g) if log else float(g) for g in grid]
+    labels = [f"1e{g:g}" if log else f"{g:.{decimals}f}" for g in grid]
+    return _grid_slider()(options=list(zip(labels, values)), value=value, description=description,
+                          style={"description_width": "initial"}, continuous_update=True,
+                          equals=lambda a, b: a == b or _near(a, b, step, log))
+
+
+def _near(a, b, step, log) -> bool:
+    """True when ``b`` lies within half a grid step of ``a`` (in log10 units with ``log``)."""
+    import math
+
+    try:
+        a, b = (math.log10(a), math.log10(b)) if log else (a, b)
+        return abs(a - b) <= step / 2
+    except (TypeError, ValueError):
+        return False
+
+
+@functools.cache
+def _grid_slider():
+    """The class of :func:`slider` (made on first use: ipywidgets is imported lazily)."""
+    import ipywidgets as w
+    from traitlets import TraitError, validate
+
+    class GridSlider(w.SelectionSlider):
+        @validate("value")
+        def _validate_value(self, proposal):
+            try:
+                return super()._validate_value(proposal)
+            except TraitError:
+                first, last = self.options[0][0], self.options[-1][0]
+                raise ValueError(f"{self.description} = {proposal.value!r} is off the slider's grid "
+                                 f"({first} to {last}, {len(self.options)} values)") from None
+
+    return GridSlider

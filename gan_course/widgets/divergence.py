@@ -22,14 +22,13 @@ class DivergenceDashboard(Dashboard):
     P_STD = 0.6
 
     def __init__(self, q_mean=0.0, q_std=1.0, p_gap=4.0, p_weight=0.5, live=True):
-        import ipywidgets as w
         from matplotlib.figure import Figure
 
         self.x = np.linspace(-10, 10, 2001)
-        self.q_mean = slider(w, "q mean", q_mean, -6, 6, 0.1)
-        self.q_std = slider(w, "q std", q_std, 0.2, 4, 0.1)
-        self.p_gap = slider(w, "p gap", p_gap, 0, 8, 0.1)
-        self.p_weight = slider(w, "p left weight", p_weight, 0, 1, 0.05)
+        self.q_mean = slider("q mean", q_mean, -6, 6, 0.1)
+        self.q_std = slider("q std", q_std, 0.2, 4, 0.1)
+        self.p_gap = slider("p gap", p_gap, 0, 8, 0.1)
+        self.p_weight = slider("p left weight", p_weight, 0, 1, 0.05)
         fig = Figure(figsize=(9, 3.3), layout="constrained")
         ax_d, ax_i = fig.subplots(1, 2)
         (self.p_line,) = ax_d.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="p")
@@ -66,12 +65,11 @@ class KLFitDashboard(Dashboard):
     """Fit one Gaussian to a two-mode p by forward KL (mode covering) and reverse KL (mode seeking)."""
 
     def __init__(self, gap=6.5, weight=0.5, live=True):
-        import ipywidgets as w
         from matplotlib.figure import Figure
 
         self.x = np.linspace(-12, 12, 1201)
-        self.gap = slider(w, "mode separation", gap, 0, 8, 0.25)
-        self.weight = slider(w, "left mode weight", weight, 0.05, 0.95, 0.05)
+        self.gap = slider("mode separation", gap, 0, 8, 0.25)
+        self.weight = slider("left mode weight", weight, 0.05, 0.95, 0.05)
         fig = Figure(figsize=(7, 3.4), layout="constrained")
         ax = fig.subplots()
         (self.p_line,) = ax.plot(self.x, self.x * 0, color="gray", lw=3, alpha=0.6, label="p (two modes)")

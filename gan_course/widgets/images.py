@@ -99,7 +99,7 @@ class LatentWalk(Dashboard):
             raise ValueError(f"n_steps={n_steps!r} must be an int >= 2 (the path's ends and what lies between)")
         self.G, self.n_steps = G, n_steps
         self.z_dim = G.z_dim
-        self.t = slider(w, "position on the path t", t, 0.0, 1.0, 0.01)
+        self.t = slider("position on the path t", t, 0.0, 1.0, 0.01)
         self.pair = w.BoundedIntText(value=pair, min=0, max=10**6, description="pair of ends (seed)",
                                      style={"description_width": "initial"})
         fig = Figure(figsize=(8.6, 4.3), layout="constrained")

@@ -19,7 +19,7 @@ import numpy as np
 from gan_course.distributions import TOYS
 from gan_course.metrics import mode_coverage
 from gan_course.plotting import critic_field, loss_curves
-from gan_course.widgets.base import Dashboard
+from gan_course.widgets.base import Dashboard, slider
 
 LAB_RECIPES = ("minimax", "non-saturating", "wgan", "wgan-gp", "lsgan", "hinge")  # from gan_course.recipes
 EXTENT = 5.0  # the view is [-5, 5]^2, wide enough for the grid's modes at +-4
@@ -44,8 +44,8 @@ class GANLabDashboard(Dashboard):
         style = {"description_width": "initial"}
         self.target = w.Dropdown(options=list(TOYS), value=target, description="target", style=style)
         self.loss_name = w.Dropdown(options=LAB_RECIPES, value=loss, description="loss", style=style)
-        self.lr_g = w.FloatLogSlider(value=lr_g, base=10, min=-5, max=-2, step=0.25, description="lr G", style=style)
-        self.lr_d = w.FloatLogSlider(value=lr_d, base=10, min=-5, max=-2, step=0.25, description="lr D", style=style)
+        self.lr_g = slider("lr G", lr_g, -5, -2, 0.25, log=True)
+        self.lr_d = slider("lr D", lr_d, -5, -2, 0.25, log=True)
         self.d_steps = w.IntSlider(value=d_steps, min=1, max=10, description="D steps per G step", style=style)
         self.play_button = w.ToggleButton(description="play", icon="play")
         self.buttons = {name: w.Button(description=name) for name in ("step D", "step G", "reset")}

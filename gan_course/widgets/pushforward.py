@@ -6,7 +6,7 @@ import numpy as np
 from scipy import stats
 
 from gan_course.distributions import warp
-from gan_course.widgets.base import Dashboard
+from gan_course.widgets.base import Dashboard, slider
 
 
 class PushforwardDashboard(Dashboard):
@@ -18,16 +18,13 @@ class PushforwardDashboard(Dashboard):
     """
 
     def __init__(self, a: float = 1.5, b: float = 3.0, n: int = 20_000, seed: int = 0, live: bool = True):
-        import ipywidgets as w
         from matplotlib.figure import Figure
 
         self.z = np.random.default_rng(seed).standard_normal(n)
         self.z_grid = np.linspace(-4.5, 4.5, 3001)
         self.edges = np.linspace(-8, 8, 81)
-        style = {"description_width": "initial"}
-        self.a_slider = w.FloatSlider(value=a, min=0.0, max=3.0, step=0.1, description="a (gap)", style=style)
-        self.b_slider = w.FloatSlider(value=b, min=0.5, max=8.0, step=0.5, description="b (sharpness)",
-                                      style=style)
+        self.a_slider = slider("a (gap)", a, 0.0, 3.0, 0.1)
+        self.b_slider = slider("b (sharpness)", b, 0.5, 8.0, 0.5)
         fig = Figure(figsize=(9, 3), layout="constrained")
         ax_z, ax_g, ax_x = fig.subplots(1, 3)
         ax_z.stairs(np.histogram(self.z, bins=self.edges, density=True)[0], self.edges, fill=True, color="tab:gray")

@@ -28,7 +28,7 @@ class SaturationDashboard(Dashboard):
         self.x = -1.5 + (np.arange(650) + 0.5) * 0.01
         self.thetas = np.round(np.arange(0, 3.001, 0.05), 2)
         self.curves = {s: self._sweep(s) for s in SHAPES}
-        self.theta = slider(w, "shift θ", theta, 0, 3, 0.05)
+        self.theta = slider("shift θ", theta, 0, 3, 0.05)
         self.shape = w.ToggleButtons(options=SHAPES, value=shape, description="shape")
         fig = Figure(figsize=(9, 3.3), layout="constrained")
         ax_d, ax_c = fig.subplots(1, 2)

@@ -57,8 +57,8 @@ class LatentExplorer(Dashboard):
         _check_2d(model)
         self.model, self.x, self.y, self.steps = model, x, np.asarray(y), steps
         self.mu = _encode(model, x)
-        self.z1 = slider(w, "z₁", z[0], -self.LIM, self.LIM, 0.05)
-        self.z2 = slider(w, "z₂", z[1], -self.LIM, self.LIM, 0.05)
+        self.z1 = slider("z₁", z[0], -self.LIM, self.LIM, 0.05)
+        self.z2 = slider("z₂", z[1], -self.LIM, self.LIM, 0.05)
         self.start = w.BoundedIntText(value=start, min=0, max=len(x) - 1, description="path from held-out image #")
         self.end = w.BoundedIntText(value=end, min=0, max=len(x) - 1, description="to image #")
         for box in (self.start, self.end):

@@ -20,12 +20,11 @@ class EarthMoverDashboard(Dashboard):
     """
 
     def __init__(self, p_mean=4.0, p_std=1.2, q_mean=6.5, q_std=2.5, live=True):
-        import ipywidgets as w
         from matplotlib.collections import LineCollection
         from matplotlib.figure import Figure
 
-        self.p_mean, self.p_std = slider(w, "p centre", p_mean, 0, 11, 0.5), slider(w, "p spread", p_std, 0.4, 4, 0.1)
-        self.q_mean, self.q_std = slider(w, "q centre", q_mean, 0, 11, 0.5), slider(w, "q spread", q_std, 0.4, 4, 0.1)
+        self.p_mean, self.p_std = slider("p centre", p_mean, 0, 11, 0.5), slider("p spread", p_std, 0.4, 4, 0.1)
+        self.q_mean, self.q_std = slider("q centre", q_mean, 0, 11, 0.5), slider("q spread", q_std, 0.4, 4, 0.1)
         self.cost = cost_matrix(PILE_BINS, PILE_BINS)
         edges = np.arange(-0.5, 12.5)
         fig = Figure(figsize=(9, 3.4), layout="constrained")
@@ -67,10 +66,9 @@ class ParallelLinesDashboard(Dashboard):
     CLIP = 1.5
 
     def __init__(self, theta=0.5, live=True):
-        import ipywidgets as w
         from matplotlib.figure import Figure
 
-        self.theta = slider(w, "θ", theta, -1, 1, 0.05)
+        self.theta = slider("θ", theta, -1, 1, 0.05)
         self.thetas = np.round(np.arange(-1, 1.0001, 0.05), 2)
         rows = [parallel_lines_distances(t) for t in self.thetas]
         self.curves = {k: np.array([r[k] for r in rows]) for k in rows[0]}
