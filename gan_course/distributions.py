@@ -15,12 +15,11 @@ The 1-D densities are tabulated on a grid of points ``x`` (lessons 00 to 03);
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from gan_course._checks import check_choice, check_count, check_positive
+from gan_course._checks import check_all_finite, check_choice, check_count, check_finite, check_positive
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,9 @@ TOYS = {"ring": make_ring, "grid": make_grid, "swiss_roll": make_swiss_roll}
 def gaussian_on_grid(x, mu: float, sigma: float) -> np.ndarray:
     """The N(mu, sigma^2) density at the points ``x``:
     :math:`\\frac{1}{\\sigma\\sqrt{2\\pi}} e^{-(x - \\mu)^2 / 2\\sigma^2}`."""
-    sigma = check_positive("sigma", sigma)
-    return np.exp(-0.5 * ((np.asarray(x) - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+    sigma, mu = check_positive("sigma", sigma), check_finite("mu", mu)
+    x = check_all_finite("x", np.asarray(x, dtype=float))
+    return np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
 
 
 def two_mode_density(x, gap: float, weight: float = 0.5, std: float = 1.0) -> np.ndarray:
@@ -157,14 +157,8 @@ def warp(z, a: float, b: float):
     g, slope : ndarray, shaped like ``z``
     """
     a, b = check_positive("a", a, allow_zero=True), check_positive("b", b, allow_zero=True)
-    z = np.asarray(z, dtype=float)
+    z = check_all_finite("z", np.asarray(z, dtype=float))
     return z + a * np.tanh(b * z), 1 + a * b / np.cosh(b * z) ** 2
-
-
-def _check_finite(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name}={value!r} must be a finite number")
-    return float(value)
 
 
 SHAPES = ("box", "gaussian")
@@ -182,8 +176,8 @@ def shifted_pair(x, theta: float, shape: str):
     -------
     p, q : ndarray, shaped like ``x``
     """
-    theta, shape = _check_finite("theta", theta), check_choice("shape", shape, SHAPES)
-    x = np.asarray(x, dtype=float)
+    theta, shape = check_finite("theta", theta), check_choice("shape", shape, SHAPES)
+    x = check_all_finite("x", np.asarray(x, dtype=float))
     if shape == "box":
         return ((x >= 0) & (x <= 1)).astype(float), ((x >= theta) & (x <= theta + 1)).astype(float)
     return gaussian_on_grid(x, 0.5, BOX_STD), gaussian_on_grid(x, 0.5 + theta, BOX_STD)
@@ -195,7 +189,7 @@ PILE_BINS = np.arange(12.0)
 def pile(mean: float, std: float) -> np.ndarray:
     """Lesson 03's pile of dirt: a Gaussian bump of total mass 1 on the 12 bins ``PILE_BINS`` = 0..11,
     :math:`a_i \\propto \\exp(-(i - \\mathrm{mean})^2 / 2\\, \\mathrm{std}^2)`."""
-    mean, std = _check_finite("mean", mean), check_positive("std", std)
+    mean, std = check_finite("mean", mean), check_positive("std", std)
     w = np.exp(-0.5 * ((PILE_BINS - mean) / std) ** 2)
     return w / w.sum()
 
@@ -208,6 +202,6 @@ def parallel_lines(theta: float, n: int = 100):
     -------
     p_points, q_points : ndarray, shape (n, 2)
     """
-    theta, n = _check_finite("theta", theta), check_count("n", n, minimum=1)
+    theta, n = check_finite("theta", theta), check_count("n", n, minimum=1)
     y = (np.arange(n) + 0.5) / n
     return np.stack([np.zeros(n), y], 1), np.stack([np.full(n, theta), y], 1)

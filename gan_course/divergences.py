@@ -26,6 +26,7 @@ import math
 import numpy as np
 from scipy.special import rel_entr
 
+from gan_course._checks import check_all_finite, check_finite, check_positive
 from gan_course.distributions import gaussian_on_grid, parallel_lines
 from gan_course.transport import match_points
 
@@ -53,7 +54,7 @@ def as_distribution(name: str, weights, x=None) -> np.ndarray:
 
 def cell_widths(x, n: int) -> np.ndarray:
     """Trapezoid-rule weights of the grid ``x``: half a gap on each side of a point."""
-    x = np.asarray(x, dtype=float)
+    x = check_all_finite("x", np.asarray(x, dtype=float))
     if x.ndim != 1 or len(x) != n or n < 2:
         raise ValueError(f"x must be a 1-D grid with one point per weight ({n}), got shape {x.shape}")
     gaps = np.diff(x)
@@ -105,17 +106,16 @@ def kl_gaussian(mu_p, sigma_p, mu_q, sigma_q) -> float:
 
     .. math:: \\log\\frac{\\sigma_q}{\\sigma_p} + \\frac{\\sigma_p^2 + (\\mu_p - \\mu_q)^2}{2\\sigma_q^2} - \\frac12
     """
-    for name, s in (("sigma_p", sigma_p), ("sigma_q", sigma_q)):
-        if not s > 0:
-            raise ValueError(f"{name}={s!r} must be > 0")
+    mu_p, mu_q = check_finite("mu_p", mu_p), check_finite("mu_q", mu_q)
+    sigma_p, sigma_q = check_positive("sigma_p", sigma_p), check_positive("sigma_q", sigma_q)
     return float(math.log(sigma_q / sigma_p) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5)
 
 
 def wasserstein_1d(u_values, v_values, u_weights=None, v_weights=None) -> float:
     """W1 between two weighted 1-D samples: the area between their CDFs,
     :math:`W_1 = \\int |F_u(t) - F_v(t)|\\, dt` (same as ``scipy.stats.wasserstein_distance``)."""
-    u = np.asarray(u_values, dtype=float).ravel()
-    v = np.asarray(v_values, dtype=float).ravel()
+    u = check_all_finite("u_values", np.asarray(u_values, dtype=float).ravel())
+    v = check_all_finite("v_values", np.asarray(v_values, dtype=float).ravel())
     uw = as_distribution("u_weights", np.ones_like(u) if u_weights is None else u_weights)
     vw = as_distribution("v_weights", np.ones_like(v) if v_weights is None else v_weights)
     if uw.shape != u.shape or vw.shape != v.shape:
@@ -192,6 +192,9 @@ def optimal_discriminator(p, q, *, logit: bool = False) -> np.ndarray:
     Where both are 0, D* is 1/2 (logit 0).
     """
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    for name, density in (("p", p), ("q", q)):
+        if (check_all_finite(name, density) < 0).any():
+            raise ValueError(f"{name} has negative values; densities must be >= 0")
     if logit:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where((p > 0) | (q > 0), np.log(p) - np.log(q), 0.0)

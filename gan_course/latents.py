@@ -16,7 +16,7 @@ is shown beside real images.
 
 from __future__ import annotations
 
-from gan_course._checks import check_count
+from gan_course._checks import check_all_finite, check_count
 
 
 def _gaussian(n: int, shape: tuple, generator, device):
@@ -117,6 +117,8 @@ def _path_ends(z0, z1, t):
         raise ValueError(f"z0 and z1 must be two latent vectors of one shape (d,), got {tuple(z0.shape)} "
                          f"and {tuple(z1.shape)}")
     t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
+    for name, value in (("z0", z0), ("z1", z1), ("t", t)):
+        check_all_finite(name, value)
     return z0, z1, t
 
 

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from gan_course._checks import check_count, check_positive
+from gan_course._checks import check_all_finite, check_count, check_positive
 
 
 def mode_coverage(samples, centers, std: float, *, threshold: float = 3.0) -> dict:
@@ -44,7 +44,7 @@ def mode_coverage(samples, centers, std: float, *, threshold: float = 3.0) -> di
     from scipy.spatial import cKDTree
 
     x = samples.detach().cpu().numpy() if hasattr(samples, "detach") else np.asarray(samples, dtype=float)
-    centers = np.asarray(centers, dtype=float)
+    x, centers = check_all_finite("samples", x), check_all_finite("centers", np.asarray(centers, dtype=float))
     if x.ndim != 2 or len(x) == 0 or centers.ndim != 2 or x.shape[1] != centers.shape[1]:
         raise ValueError(f"samples must be (n, d) with n > 0 and centers (K, d) with the same d, got "
                          f"{x.shape} and {centers.shape}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course._checks import check_count, check_positive
+from gan_course._checks import check_all_finite, check_count, check_positive
 
 
 def _axes(ax, figsize=(4, 4)):
@@ -27,7 +27,7 @@ def tile_images(images, nrow: int = 10, pad: int = 2) -> np.ndarray:
     Gaps of ``pad`` pixels are filled with the minimum pixel value (the background);
     empty cells of the last row too.
     """
-    arr = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
+    arr = check_all_finite("images", images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images))
     if arr.ndim == 4 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 3 or len(arr) == 0:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gan_course._checks import check_all_finite, check_positive
+
 
 @dataclass(frozen=True)
 class TransportResult:
@@ -80,7 +82,8 @@ def transport_plan(a, b, cost) -> TransportResult:
 
 def cost_matrix(x, y, p: float = 1.0) -> np.ndarray:
     """``C[i, j] = ||x_i - y_j||^p`` for points ``x`` (n, d) and ``y`` (m, d), or 1-D arrays."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = check_all_finite("x", np.asarray(x, dtype=float)), check_all_finite("y", np.asarray(y, dtype=float))
+    p = check_positive("p", p)
     x = x[:, None] if x.ndim == 1 else x
     y = y[:, None] if y.ndim == 1 else y
     if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1]:
