@@ -1,6 +1,15 @@
 import numpy as np
+import pytest
 
 from gan_course.exercises import check_inverse_cdf_sampler
+
+SLERP = "calls gan_course.latents.slerp, which does the exercise for you"
+
+
+def rejects(check, fn, reason, capsys):
+    assert not check(fn)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet:") and reason in out, out
 
 
 def test_inverse_cdf_checker_accepts_right_answers(capsys):
@@ -97,7 +106,6 @@ def test_gaussian_kl_checker(capsys):
     from gan_course.exercises import check_gaussian_kl
     from gan_course.elbo import gaussian_kl
 
-    assert check_gaussian_kl(gaussian_kl)
     assert check_gaussian_kl(lambda m, lv: -0.5 * torch.sum(1 + lv - m ** 2 - lv.exp(), dim=1))
     assert capsys.readouterr().out.startswith("Correct!")
     for fn, reason in [(lambda m, lv: 0.5 * (m ** 2 + lv.exp() - 1 - lv), "sum over the latent"),
@@ -107,7 +115,9 @@ def test_gaussian_kl_checker(capsys):
                        (lambda m, lv: -0.5 * (m ** 2 + lv.exp() - 1 - lv).sum(1), "sign"),
                        (lambda m, lv: [0.0], "torch tensor"),
                        (lambda m, lv: m.sum(1), "compare with"),
-                       (lambda m, lv: None, "returned None")]:
+                       (lambda m, lv: None, "returned None"),
+                       (gaussian_kl, "calls gan_course.elbo.gaussian_kl"),
+                       (lambda m, lv: gaussian_kl(m, lv) * (1 + 1e-4), "calls gan_course.elbo.gaussian_kl")]:
         assert not check_gaussian_kl(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
@@ -161,13 +171,12 @@ def test_slerp_checker_accepts_the_formula_and_names_mistakes(capsys):
                        (lambda a, b, t: a, "returns z0"),
                        (lambda a, b, t: mine(a, b, t) * 1.001, "off by up to"),
                        (normalizes_in_place, "changed z0 or z1 in place"),
-                       (latents.slerp, "package's slerp"),
-                       (lambda a, b, t: latents.slerp(a, b, [t])[0], "package's slerp"),
-                       (Borrower(), "package's slerp"),
-                       (lambda a, b, t: helper(a, b, t), "package's slerp"),
-                       (functools.partial(lambda a, b, t, f=latents.slerp: f(a, b, [t])[0]), "package's slerp"),
-                       (lambda a, b, t: importlib.import_module("gan_course.latents").slerp(a, b, [t])[0],
-                        "package's slerp"),
+                       (latents.slerp, SLERP),
+                       (lambda a, b, t: latents.slerp(a, b, [t])[0], SLERP),
+                       (Borrower(), SLERP),
+                       (lambda a, b, t: helper(a, b, t), SLERP),
+                       (functools.partial(lambda a, b, t, f=latents.slerp: f(a, b, [t])[0]), SLERP),
+                       (lambda a, b, t: importlib.import_module("gan_course.latents").slerp(a, b, [t])[0], SLERP),
                        (lambda a, b, t: mine(a, b, t)[None], "shape of z0"),
                        (lambda a, b, t: "slerp", "torch tensor"),
                        (lambda a, b, t: 1 / 0, "raised ZeroDivisionError"),
@@ -177,3 +186,111 @@ def test_slerp_checker_accepts_the_formula_and_names_mistakes(capsys):
         assert out.startswith("Not yet:") and reason in out, out
     # the package's slerp works again after a check
     assert torch.allclose(latents.slerp(torch.ones(2), torch.tensor([1.0, 0.0]), [0.0])[0], torch.ones(2))
+
+
+# Answers that skip the task: a library call that does the exercise, a result that ignores the
+# inputs, a value written in for the case the notebook shows; and near misses.
+def _fixed_answers():
+    """What a learner could copy from a checker's fixed case (the fresh cases differ at each call)."""
+    import torch
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(0, 2, 500), rng.exponential(1.5, 500) - 1
+    rng = np.random.default_rng(0)
+    p, q = rng.dirichlet(np.ones(8)), rng.dirichlet(np.ones(8))
+    logits = torch.tensor([[-6.0], [-1.0], [0.0], [2.5]])
+    gen = torch.Generator().manual_seed(0)
+    mu, logvar = torch.randn(4, 3, generator=gen), torch.randn(4, 3, generator=gen)
+    return {"w1": stats.wasserstein_distance(x, y), "d_star": p / (p + q),
+            "g_loss": torch.nn.functional.softplus(-logits).mean().item(),
+            "kl": 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1)}
+
+
+def _skipping_answers():
+    import torch
+    from scipy import stats
+    from scipy.spatial.distance import jensenshannon
+
+    from gan_course import divergences, elbo, exercises, transport
+
+    fixed = _fixed_answers()
+    js_table = {}
+    for a, b in [([1, 2, 3, 4, 5], [5, 4, 3, 2, 1]), ([0.2, 0.8], [0.2, 0.8]), ([1, 1, 0, 0], [0, 0, 1, 3]),
+                 ([0.1, 0.6, 0.3], [0.5, 0.0, 0.5])]:
+        a, b = np.asarray(a, float) / np.sum(a), np.asarray(b, float) / np.sum(b)
+        js_table[(tuple(np.round(a, 6)), tuple(np.round(b, 6)))] = divergences.js(a, b)
+
+    def js_memorized(p, q):  # right on the notebook's fixed cases only
+        return js_table.get((tuple(np.round(p, 6)), tuple(np.round(q, 6))), 0.3)
+
+    def right_js(p, q):
+        m = (p + q) / 2
+        return 0.5 * divergences.kl(p, m) + 0.5 * divergences.kl(q, m)
+
+    sort_w1 = lambda x, y: np.abs(np.sort(x) - np.sort(y)).mean()  # noqa: E731
+    return [
+        (exercises.check_inverse_cdf_sampler, lambda u, rate: np.random.default_rng(1).exponential(1 / rate, u.shape),
+         "not made from the uniforms"),
+        (exercises.check_inverse_cdf_sampler, lambda u, rate: -np.log1p(-u) / 2.0, "is the rate written"),
+        (exercises.check_inverse_cdf_sampler, lambda u, rate: -np.log1p(-u) / rate * 1.001, "not made from the uniforms"),
+        (exercises.check_js_from_kl, lambda p, q: jensenshannon(p, q) ** 2, "calls scipy.spatial.distance.jensenshannon"),
+        (exercises.check_js_from_kl, lambda p, q: divergences.js(p, q), "calls gan_course.divergences.js"),
+        (exercises.check_js_from_kl, js_memorized, "compare with the formula"),
+        (exercises.check_js_from_kl, lambda p, q: right_js(p, q) * (1 + 1e-4), "compare with the formula"),
+        (exercises.check_optimal_discriminator, divergences.optimal_discriminator,
+         "calls gan_course.divergences.optimal_discriminator"),
+        (exercises.check_optimal_discriminator, lambda p, q: fixed["d_star"], "second one drawn at random"),
+        (exercises.check_optimal_discriminator, lambda p, q: p / (p + q) + 1e-6, "at the first point"),
+        (exercises.check_w1_by_sorting, stats.wasserstein_distance, "calls scipy.stats.wasserstein_distance"),
+        (exercises.check_w1_by_sorting, lambda x, y: divergences.wasserstein_1d(x, y),
+         "calls gan_course.divergences.wasserstein_1d"),
+        (exercises.check_w1_by_sorting, lambda x, y: transport.match_points(x, y)[1],
+         "calls gan_course.transport.match_points"),
+        (exercises.check_w1_by_sorting, lambda x, y: fixed["w1"], "second one drawn at random"),
+        (exercises.check_w1_by_sorting, lambda x, y: sort_w1(x, y) * (1 + 1e-7), "compare with the formula"),
+        (exercises.check_generator_loss, lambda d: torch.tensor(fixed["g_loss"], requires_grad=True),
+         "second one drawn at random"),
+        (exercises.check_generator_loss, lambda d: torch.nn.functional.softplus(-d).mean() * (1 + 1e-4),
+         "compare with"),
+        (exercises.check_gaussian_kl, lambda m, lv: fixed["kl"].clone(), "drawn at random"),
+        (exercises.check_gaussian_kl, lambda m, lv: elbo.gaussian_kl(m, lv),
+         "calls gan_course.elbo.gaussian_kl"),
+        (exercises.check_gaussian_kl, lambda m, lv: torch.distributions.kl_divergence(
+            torch.distributions.Normal(m, (lv / 2).exp()), torch.distributions.Normal(0.0, 1.0)).sum(1),
+         "calls torch.distributions.kl.kl_divergence"),
+    ]
+
+
+@pytest.mark.parametrize("check, fn, reason", _skipping_answers(), ids=lambda v: v if isinstance(v, str) else "")
+def test_checkers_reject_answers_that_skip_the_task(check, fn, reason, capsys):
+    rejects(check, fn, reason, capsys)
+
+
+def test_library_functions_answer_again_after_a_check(capsys):
+    from scipy import stats
+    from scipy.spatial.distance import jensenshannon
+
+    from gan_course import divergences, exercises
+
+    exercises.check_w1_by_sorting(stats.wasserstein_distance)
+    exercises.check_js_from_kl(jensenshannon)
+    assert stats.wasserstein_distance([0.0], [2.0]) == 2.0
+    assert np.isclose(jensenshannon([1, 0], [0, 1]) ** 2, np.log(2))
+    assert np.isclose(divergences.js([1, 0], [0, 1]), np.log(2))
+
+
+def test_checkers_leave_the_global_random_state_alone(capsys):
+    import torch
+
+    from gan_course import exercises
+
+    np.random.seed(5)
+    torch.manual_seed(5)
+    before = (np.random.rand(), torch.rand(()).item())
+    np.random.seed(5)
+    torch.manual_seed(5)
+    exercises.check_slerp(lambda a, b, t: a)
+    exercises.check_w1_by_sorting(lambda x, y: np.abs(np.sort(x) - np.sort(y)).mean())
+    exercises.check_js_from_kl(lambda p, q: 0.0)
+    assert (np.random.rand(), torch.rand(()).item()) == before
