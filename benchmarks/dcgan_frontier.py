@@ -30,6 +30,7 @@ from gan_course.train import Trainer
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--d-width", type=int, default=0, help="D's width when it differs from G's")
     parser.add_argument("--z-dim", type=int, default=64)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-3, help="both players' Adam learning rate")
@@ -45,7 +46,7 @@ def main(argv=None):
     x_train, _, x_held, _ = train_heldout_split(x, y, seed=0)
     judge = pretrained("judge")
     recipe = RECIPES["dcgan"]
-    G, D = Generator(args.z_dim, args.width, seed=args.seed), Discriminator(args.width, seed=args.seed + 1000)
+    G, D = Generator(args.z_dim, args.width, seed=args.seed), Discriminator(args.d_width or args.width, seed=args.seed + 1000)
     if not args.contiguous:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         x_train = x_train.contiguous(memory_format=torch.channels_last)

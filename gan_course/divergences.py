@@ -155,8 +155,9 @@ def fit_gaussian(p, x, direction: str = "forward"):
     ``"forward"`` minimizes KL(p || q): the minimizer matches p's mean and variance
     (moment matching), returned in closed form; q spreads to cover every mode.
     ``"reverse"`` minimizes KL(q || p) numerically (Nelder-Mead over mu and
-    log sigma from several starts, the best kept); q settles on one mode when
-    the modes are far apart (mode seeking).
+    log sigma from several starts, the best kept; of two fits that tie within 1e-7
+    nats, the one further left); q settles on one mode when the modes are far apart
+    (mode seeking).
 
     Returns
     -------
@@ -178,8 +179,12 @@ def fit_gaussian(p, x, direction: str = "forward"):
     # start at the global moments and at the two highest local peaks of p
     peaks = np.flatnonzero((p[1:-1] >= p[:-2]) & (p[1:-1] > p[2:])) + 1
     starts = [mean] + list(x[peaks[np.argsort(p[peaks])[::-1][:2]]])
-    best = min((minimize(loss, [m, math.log(std)], method="Nelder-Mead",
-                         options={"xatol": 1e-4, "fatol": 1e-9}) for m in starts), key=lambda r: r.fun)
+    fits = [minimize(loss, [m, math.log(std)], method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-9})
+            for m in starts]
+    # two modes of equal weight tie: take the leftmost of the fits within 1e-7 nats of the best,
+    # so that the answer does not hop between them on rounding noise
+    lowest = min(r.fun for r in fits)
+    best = min((r for r in fits if r.fun <= lowest + 1e-7), key=lambda r: r.x[0])
     return float(best.x[0]), float(math.exp(best.x[1]))
 
 

@@ -175,6 +175,22 @@ def test_reverse_fit_seeks_one_mode_when_they_are_far_apart():
         fit_gaussian(p, x, "sideways")
 
 
+def test_reverse_fit_breaks_the_tie_of_equal_modes_the_same_way_at_every_separation():
+    """With equal weights both modes fit equally well (KL(q || p) = log 2 each): the fit must
+    not hop from one to the other as the separation changes, as a dashboard slider moves it."""
+    from gan_course.distributions import gaussian_on_grid, two_mode_density
+    from gan_course.divergences import fit_gaussian
+
+    x = np.linspace(-12, 12, 1201)
+    for gap in np.arange(5.75, 8.01, 0.25):
+        p = two_mode_density(x, gap)
+        mu, sigma = fit_gaussian(p, x, "reverse")
+        assert mu == pytest.approx(-gap / 2, abs=0.3), gap
+        mirrored = fit_gaussian(p[::-1].copy(), x, "reverse")  # the same density: still the left mode
+        assert mirrored[0] == pytest.approx(mu, abs=1e-3)
+    assert kl(gaussian_on_grid(x, mu, sigma), p, x=x) == pytest.approx(math.log(2), abs=1e-3)
+
+
 def test_value_at_the_optimal_discriminator_is_minus_log4_plus_2js():
     from gan_course.divergences import gan_value, optimal_discriminator
 

@@ -55,8 +55,9 @@ def test_lesson_shape(nb_path):
     first = nb.cells[0].source
     assert first.startswith("# ") and re.search(r"\d+ minutes", first) and "You will learn" in first
     code = [c for c in nb.cells if c.cell_type == "code"]
-    checked = [c for c in code if "# NBVAL_CHECK_OUTPUT" in c.source]
+    checked = [c for c in code if "nbval-check-output" in c.metadata.get("tags", [])]
     assert checked and all(c.outputs for c in checked)
+    assert not [c for c in code if "NBVAL" in c.source], "test markers go in cell tags, out of the learner's sight"
     assert any("assert " in c.source for c in code)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "Try it" in text and "## Summary" in text

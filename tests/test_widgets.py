@@ -59,6 +59,14 @@ def test_display_bundle_carries_a_static_png_with_its_settings_and_readout():
     assert len(dash.fig.texts) == texts and dash.png() == dash.png(caption=False)  # the live figure is untouched
 
 
+def test_readout_keeps_each_value_with_its_label_and_hides_rounding_noise():
+    dash = KLFitDashboard(gap=6.5, live=False)
+    assert abs(dash.values["forward mean"]) < 1e-12  # a symmetric p: the mean is 0 up to rounding
+    html = dash.readout.value
+    assert '<span style="white-space: nowrap"><b>forward mean</b> = 0</span>' in html
+    assert html.count("white-space: nowrap") == len(dash.values)
+
+
 def test_a_live_dashboard_leaves_the_pyplot_backend_alone():
     code = ("import matplotlib.pyplot as plt\n"
             "plt.switch_backend('svg')\n"

@@ -117,7 +117,8 @@ class Dashboard:
     def refresh(self) -> dict:
         """Recompute from the controls, update the artists and the readout, redraw."""
         self.values = self._update()
-        self.readout.value = "&nbsp;&nbsp; ".join(f"<b>{k}</b> = {v}" for k, v in _shown(self.values))
+        self.readout.value = "&nbsp;&nbsp; ".join(  # a line may wrap between items, never inside one
+            f'<span style="white-space: nowrap"><b>{k}</b> = {v}</span>' for k, v in _shown(self.values))
         canvas = self.fig.canvas
         if self.image is not None:
             self.image.value = self.png()
@@ -170,8 +171,9 @@ class Dashboard:
 
 
 def _shown(values: dict):
-    """``(name, text)`` pairs of a readout: floats to 4 significant digits."""
-    return [(k, f"{v:.4g}" if isinstance(v, float) else v) for k, v in values.items()]
+    """``(name, text)`` pairs of a readout: floats to 4 significant digits, rounding noise
+    (``abs(v) < 1e-12``, such as a mean of 4.4e-19 for a symmetric density) shown as 0."""
+    return [(k, f"{0.0 if abs(v) < 1e-12 else v:.4g}" if isinstance(v, float) else v) for k, v in values.items()]
 
 
 def slider(description, value, lo, hi, step, *, log=False):

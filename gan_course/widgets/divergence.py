@@ -75,8 +75,8 @@ class KLFitDashboard(Dashboard):
         (self.p_line,) = ax.plot(self.x, self.x * 0, color="gray", lw=3, alpha=0.6, label="p (two modes)")
         (self.fwd_line,) = ax.plot(self.x, self.x * 0, color="tab:blue", lw=2, label="argmin KL(p‖q): covers")
         (self.rev_line,) = ax.plot(self.x, self.x * 0, "--", color="tab:red", lw=2, label="argmin KL(q‖p): seeks")
-        ax.set(xlim=(-8, 8), ylim=(0, 0.45), xlabel="x", title="one Gaussian q fitted to p")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.set(xlim=(-8, 8), ylim=(0, 0.45), xlabel="x", ylabel="density", title="one Gaussian q fitted to p")
+        fig.legend(loc="outside lower center", ncol=3, fontsize=8)  # below the axes: a fit may peak anywhere
         super().__init__(fig, [self.gap, self.weight], dynamic=[self.p_line, self.fwd_line, self.rev_line], live=live)
 
     def _update(self) -> dict:
