@@ -19,8 +19,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# No news or update pop-ups (the course runs offline); a kernel idle for an hour is shut down, open
+# tab or not (four open lessons hold about 2.6 GB): rerun its cells, or pass a longer
+# LAB_ARGS=--MappingKernelManager.cull_idle_timeout=SECONDS.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	install -D -m 644 tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) \
+		--LabApp.news_url=None --MappingKernelManager.cull_idle_timeout=3600 \
+		--MappingKernelManager.cull_interval=300 --MappingKernelManager.cull_connected=True $(LAB_ARGS)
 
 # Unit tests, then every lesson through nbval in the quick budget, on two workers (one per core,
 # one thread each); a lesson's cells, and the browser tests, each stay on one worker (loadscope).

@@ -5,9 +5,9 @@ of modes covered, high-quality share and CPU time that lesson 05's table is chos
         --steps 3000 --seed 0 [--pack 2] [--gp 1] [--d-steps 5] [--every 500]
 
 Trains through the package's Trainer on one thread (the table's protocol: 20,000 target
-points drawn with seed 100 + seed, batch 256, 2-D latent) and prints, every ``every``
-generator steps, :func:`gan_course.metrics.mode_coverage` of 2,500 samples with the
-training CPU seconds so far (``time.process_time``, evaluations not counted), as JSON lines.
+points drawn with seed 100 + seed, batch 256, a 2-D latent unless ``--z-dim`` says otherwise) and prints, every ``every``
+generator steps, :func:`gan_course.metrics.mode_coverage` of 2,500 samples and the share of
+them that sits high-quality on each mode, with the training CPU seconds so far (``time.process_time``, evaluations not counted), as JSON lines.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import time
 import torch
 
 from gan_course.distributions import make_grid, make_ring
-from gan_course.losses import Minimax, NonSaturating, Wasserstein
+from gan_course.losses import Hinge, Minimax, NonSaturating, Wasserstein
 from gan_course.metrics import mode_coverage
 from gan_course.models.mlp import mlp, packed
 from gan_course.train import Trainer, TrainSettings
 
-LOSSES = {"ns": lambda args: NonSaturating(), "minimax": lambda args: Minimax(),
+LOSSES = {"ns": lambda args: NonSaturating(), "minimax": lambda args: Minimax(), "hinge": lambda args: Hinge(),
           "wgan-gp": lambda args: Wasserstein(gp_weight=args.gp)}
 
 
@@ -34,6 +34,7 @@ def main(argv=None):
     parser.add_argument("--loss", choices=tuple(LOSSES), default="ns")
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--layers", type=int, default=3)
+    parser.add_argument("--z-dim", type=int, default=2)
     parser.add_argument("--lr", type=float, default=1e-3, help="both players' Adam rate (see --lr-g)")
     parser.add_argument("--lr-g", type=float, default=0.0, help="G's rate when it differs")
     parser.add_argument("--beta1", type=float, default=0.5)
@@ -49,21 +50,26 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     data = {"ring": make_ring, "grid": make_grid}[args.target](20_000, seed=100 + args.seed)
-    G = mlp(2, 2, hidden=args.hidden, layers=args.layers, seed=args.seed)
+    G = mlp(args.z_dim, 2, hidden=args.hidden, layers=args.layers, seed=args.seed)
     D = packed(mlp(2 * args.pack, 1, hidden=args.hidden, layers=args.layers, seed=args.seed + 1000), args.pack)
     settings = TrainSettings(batch_size=args.batch, d_steps=args.d_steps, lr_g=args.lr_g or args.lr, lr_d=args.lr,
                              betas=(args.beta1, args.beta2), seed=args.seed,
                              decay_steps=args.steps if args.decay else None)
-    trainer = Trainer(G, D, LOSSES[args.loss](args), data.x, 2, settings, device="cpu")
-    z = torch.randn(2500, 2, generator=torch.Generator().manual_seed(args.seed))
+    trainer = Trainer(G, D, LOSSES[args.loss](args), data.x, args.z_dim, settings, device="cpu")
+    z = torch.randn(2500, args.z_dim, generator=torch.Generator().manual_seed(args.seed))
     cpu = 0.0
     while trainer.steps_done < args.steps:
         start = time.process_time()
         trainer.run(min(args.every, args.steps - trainer.steps_done), progress=False)
         cpu += time.process_time() - start
         with torch.no_grad():
-            score = mode_coverage(G(z), data.centers, data.std)
-        print(json.dumps({"steps": trainer.steps_done, "cpu": round(cpu, 1), **score}), flush=True)
+            x = G(z)
+        score = mode_coverage(x, data.centers, data.std)
+        distance = torch.cdist(x, torch.as_tensor(data.centers, dtype=x.dtype))
+        nearest, good = distance.argmin(1), distance.min(1).values <= 3 * data.std
+        shares = torch.bincount(nearest[good], minlength=len(data.centers)) / len(x)
+        print(json.dumps({"steps": trainer.steps_done, "cpu": round(cpu, 1), **score,
+                          "shares": [round(v, 3) for v in shares.tolist()]}), flush=True)
     print(json.dumps({"setting": vars(args)}))
 
 

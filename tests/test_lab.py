@@ -28,3 +28,14 @@ def test_lab_offers_the_course_kernel(lab):
     specs = get_json(f"{base}/api/kernelspecs")["kernelspecs"]
     assert specs["gan-course"]["spec"]["display_name"] == "Python (gan-course)"
     assert Path(specs["gan-course"]["spec"]["argv"][0]) == ROOT / ".venv" / "bin" / "python"
+
+
+def test_lab_stays_quiet_offline_and_culls_idle_kernels(lab):
+    """No news or update pop-ups (the course's overrides), and idle kernels are shut down."""
+    base, _ = lab
+    schema = get_json(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+    defaults = {k: v["default"] for k, v in schema["properties"].items()}  # overrides land as defaults
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False
+    assert get_json(f"{base}/lab/api/news") == {"news": []}
+    config = (ROOT / "Makefile").read_text()
+    assert "--MappingKernelManager.cull_idle_timeout=3600" in config and "cull_connected=True" in config
