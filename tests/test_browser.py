@@ -176,13 +176,21 @@ def test_lesson_05_lab_plays_pauses_and_steps_in_the_browser(lab, page):
 def test_lesson_04_runs_and_the_latent_explorer_follows_its_slider(lab, page):
     from playwright.sync_api import expect
 
+    from gan_course.checkpoints import pretrained
+    from gan_course.data import load_mnist, train_heldout_split
+    from gan_course.widgets import LatentExplorer
+
+    x, y = load_mnist("subset", value_range=(0, 1))
+    _, _, x_held, y_held = train_heldout_split(x, y, seed=0)
+    first = {d: int((y_held == d).nonzero()[0]) for d in (0, 1)}
+    start = LatentExplorer(pretrained("vae-z2"), x_held, y_held, start=first[1], end=first[0], live=False).values
     lesson = ROOT / "notebooks" / "04_vae.ipynb"
     panel = run_all(page, lab[0], lesson)
     readout = panel.locator(".gc-readout").first  # the explorer's: z1 is the lesson's first slider
-    expect(readout).to_contain_text("z₁ = 0", timeout=30_000)
+    expect(readout).to_contain_text(f"z₁ = {start['z₁']:.4g}", timeout=30_000)  # it opens on a 1's code
     figure, picture = step_first_slider(page, panel, 5)  # 5 steps of 0.05
-    expect(readout).to_contain_text("z₁ = 0.25", timeout=30_000)
-    expect(readout).to_contain_text("z₂ = 0")
+    expect(readout).to_contain_text(f"z₁ = {round(start['z₁'] + 0.25, 2):.4g}", timeout=30_000)
+    expect(readout).to_contain_text(f"z₂ = {start['z₂']:.4g}")
     assert_redrawn(page, figure, picture, lesson)
 
 

@@ -256,6 +256,13 @@ def test_latent_explorer_decodes_z_and_the_path_between_two_digits(small_vaes):
     map_ax = dash.path_line.axes
     dash._on_click(types.SimpleNamespace(inaxes=map_ax, xdata=0.25, ydata=0.75))
     assert (dash.z1.value, dash.z2.value) == (0.25, 0.75)
+    # it opens on digit start's code, in a window that holds every code
+    fresh = LatentExplorer(model, x, y, start=5, end=2, live=False)
+    assert abs(fresh.values["z₁"] - mu[5, 0]) <= 0.025 and abs(fresh.values["z₂"] - mu[5, 1]) <= 0.025
+    assert fresh.lim >= max(4.0, np.abs(mu).max()) and fresh.path_line.axes.get_xlim() == (-fresh.lim, fresh.lim)
+    for bad in (len(x), -1, 2.0):
+        with pytest.raises(ValueError, match="start="):
+            LatentExplorer(model, x, y, start=bad)
     with pytest.raises(ValueError, match="latent_dim=2"):
         from gan_course.models.vae import VAE
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from gan_course.plotting import tile_images
@@ -45,20 +47,29 @@ class LatentExplorer(Dashboard):
     (a click on the plane moves it there, in JupyterLab). Right: the digit decoded
     from z. Below: the straight path in latent space from held-out digit ``start``
     to digit ``end``, decoded in ``steps`` images.
+
+    The window is square, at least +-4 and wide enough for every encoded digit; z starts at
+    ``z`` or, by default, at digit ``start``'s code (rounded to the sliders' 0.05 grid), so
+    the explorer opens on a digit the decoder draws, not in a hole of the prior.
     """
 
-    LIM = 4.0
+    LIM = 4.0  # the smallest half-width of the window
 
-    def __init__(self, model, x, y, *, z=(0.0, 0.0), start: int = 0, end: int = 1, steps: int = 10,
+    def __init__(self, model, x, y, *, z=None, start: int = 0, end: int = 1, steps: int = 10,
                  live: bool = True):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
         _check_2d(model)
         self.model, self.x, self.y, self.steps = model, x, np.asarray(y), steps
+        for name, index in (("start", start), ("end", end)):
+            if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < len(x):
+                raise ValueError(f"{name}={index!r} must be the index of a held-out image, 0 .. {len(x) - 1}")
         self.mu = _encode(model, x)
-        self.z1 = slider("z₁", z[0], -self.LIM, self.LIM, 0.05)
-        self.z2 = slider("z₂", z[1], -self.LIM, self.LIM, 0.05)
+        self.lim = max(self.LIM, math.ceil(1.05 * float(np.abs(self.mu).max()) * 2) / 2)
+        z = np.round(self.mu[start] / 0.05) * 0.05 if z is None else z
+        self.z1 = slider("z₁", float(z[0]), -self.lim, self.lim, 0.05)
+        self.z2 = slider("z₂", float(z[1]), -self.lim, self.lim, 0.05)
         self.start = w.BoundedIntText(value=start, min=0, max=len(x) - 1, description="path from held-out image #")
         self.end = w.BoundedIntText(value=end, min=0, max=len(x) - 1, description="to image #")
         for box in (self.start, self.end):
@@ -70,7 +81,7 @@ class LatentExplorer(Dashboard):
         fig.colorbar(points, ax=ax_map, ticks=range(10), label="digit")
         (self.path_line,) = ax_map.plot([], [], "k-o", lw=1.5, ms=4)
         (self.marker,) = ax_map.plot([], [], "X", color="k", mec="w", ms=14)
-        ax_map.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), aspect="equal", xlabel="z₁", ylabel="z₂",
+        ax_map.set(xlim=(-self.lim, self.lim), ylim=(-self.lim, self.lim), aspect="equal", xlabel="z₁", ylabel="z₂",
                    title="held-out digits, encoded (means)")
         self.digit = ax_digit.imshow(np.zeros((28, 28)), cmap="gray", vmin=0, vmax=1)
         ax_digit.set_axis_off()
