@@ -208,15 +208,39 @@ def test_gan_lab_trains_redraws_and_obeys_its_controls():
     lab.loss_name.value = "wgan"
     assert lab.trainer.settings.optimizer == "rmsprop"
 
+    labels = []
+
     async def play_for_a_moment():
         lab.play_button.value = True
+        labels.append(lab.play_button.description)
         await asyncio.sleep(0.3)
         lab.play_button.value = False
+        labels.append(lab.play_button.description)
         while lab._task is not None:
             await asyncio.sleep(0.01)
 
     asyncio.run(play_for_a_moment())
     assert lab.trainer.steps_done > 0 and lab.trainer.steps_done % 5 == 0
+    assert labels == ["pause", "play"]  # the button says what a press will do
+
+
+def test_the_labs_blitted_frame_matches_a_full_redraw_colour_bar_included():
+    from gan_course.widgets import GANLabDashboard
+
+    lab = GANLabDashboard(target="grid", loss="non-saturating", steps_per_frame=5)
+    canvas = lab.fig.canvas
+    lab.train(40)  # the loss axes grow: this frame asks for a full redraw
+    canvas.draw()
+    clim = lab.heat.get_clim()
+    lab.train(5)  # a blitted frame; D's outputs change range, and the colour bar must follow
+    assert lab.blitting and lab.heat.get_clim() != clim
+    blitted = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()
+    np.testing.assert_array_equal(blitted, np.asarray(canvas.buffer_rgba()))
+    lo, hi = lab.heat.get_clim()
+    assert lab.colorbar.ax.get_ylim() == pytest.approx((lo, hi))
+    legend = lab.real_pts.axes.get_legend().get_window_extent()
+    assert legend.y1 <= lab.real_pts.axes.get_window_extent().y0  # below the plane, off every mode
 
 
 @pytest.fixture(scope="module")

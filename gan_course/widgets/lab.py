@@ -63,18 +63,21 @@ class GANLabDashboard(Dashboard):
         self.arrows = ax.quiver(np.zeros(self.ARROWS), np.zeros(self.ARROWS), np.zeros(self.ARROWS),
                                 np.zeros(self.ARROWS), color="tab:purple", angles="xy", scale_units="xy", scale=1,
                                 width=0.003)
-        ax.set(xlim=(-EXTENT, EXTENT), ylim=(-EXTENT, EXTENT), aspect="equal",
+        ax.set(xlim=(-EXTENT, EXTENT), ylim=(-EXTENT, EXTENT), aspect="equal", xlabel="x₁", ylabel="x₂",
                title="D(x), samples, G's push and manifold")
-        ax.legend(loc="lower left", fontsize=7, markerscale=4)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=7, markerscale=4)  # off the modes
+        self.colorbar = fig.colorbar(self.heat, ax=ax, fraction=0.046, pad=0.02)
+        self.colorbar.set_label("D's raw output (red: judged real)", fontsize=8)
         (self.d_curve,) = ax_loss.plot([], [], label="D loss")
         (self.g_curve,) = ax_loss.plot([], [], label="G loss")
-        ax_loss.set(xlabel="step", title="losses")
+        ax_loss.set(xlabel="step", ylabel="loss", title="losses")
         ax_loss.legend(loc="upper right", fontsize=8)
         self.ax_loss = ax_loss
         self.reset()
         controls = [self.target, self.loss_name, self.lr_g, self.lr_d, self.d_steps, self.play_button,
                     *self.buttons.values()]
-        dynamic = [self.heat, self.manifold, self.real_pts, self.fake_pts, self.arrows, self.d_curve, self.g_curve]
+        dynamic = [self.heat, self.manifold, self.real_pts, self.fake_pts, self.arrows, self.d_curve, self.g_curve,
+                   self.colorbar.ax]  # the colour bar's range follows D's outputs at every frame
         super().__init__(fig, controls, dynamic=dynamic, live=live)
         # settings act on the trainer; buttons act on training
         for control in (self.target, self.loss_name):
@@ -122,6 +125,8 @@ class GANLabDashboard(Dashboard):
         return self.refresh()
 
     def _on_play(self, change):
+        """The button reads what a press will do: "pause" while training runs, "play" while it does not."""
+        self.play_button.description, self.play_button.icon = ("pause", "pause") if change["new"] else ("play", "play")
         if change["new"] and self._task is None:
             self._task = asyncio.get_event_loop().create_task(self._play())
 
@@ -181,7 +186,7 @@ class GANLabDashboard(Dashboard):
         if len(steps) and (not self.blitting or self._limits_outdated(steps, d_loss, g_loss)):
             lo, hi = float(min(d_loss.min(), g_loss.min())), float(max(d_loss.max(), g_loss.max()))
             pad = 0.1 * (hi - lo) + 1e-3
-            self.ax_loss.set(xlim=(steps[0], steps[0] + max(2 * (steps[-1] - steps[0]), 100)),
+            self.ax_loss.set(xlim=(steps[0], steps[0] + max(1.25 * (steps[-1] - steps[0]), 100)),  # room to grow
                              ylim=(lo - pad, hi + pad))
             self.invalidate()  # the axes changed: the next redraw is a full one
 
