@@ -130,10 +130,18 @@ def _is_tensor(obj) -> bool:
     return type(obj).__module__.startswith("torch") and hasattr(obj, "detach")
 
 
+def _check_weights(p, q):
+    """Weight tensors must be finite and >= 0 (a NaN would vanish in the p > 0 mask)."""
+    for name, w in (("p", p), ("q", q)):
+        if bool((~w.isfinite()).any()) or bool((w < 0).any()):
+            raise ValueError(f"{name} must hold finite weights >= 0 (NaN, infinity or a negative weight given)")
+
+
 def kl_torch(p, q):
     """KL(p || q) of two weight tensors (normalized here), differentiable; ``inf`` where q misses p."""
     import torch
 
+    _check_weights(p, q)
     p, q = p / p.sum(), q / q.sum()
     support = p > 0
     # log only where p > 0, so that 0 log 0 = 0 leaves no NaN in the gradient either
@@ -144,6 +152,7 @@ def kl_torch(p, q):
 
 def js_torch(p, q):
     """JS(p, q) of two weight tensors (normalized here), differentiable, in nats."""
+    _check_weights(p, q)
     p, q = p / p.sum(), q / q.sum()
     m = (p + q) / 2
     return 0.5 * kl_torch(p, m) + 0.5 * kl_torch(q, m)

@@ -69,6 +69,8 @@ CASES = {
     "memorization fake": ("fake", lambda b: metrics.memorization(BAD_IMAGES, IMAGES, IMAGES + 0.5)),
     "memorization train": ("train", lambda b: metrics.memorization(IMAGES, BAD_IMAGES, IMAGES + 0.5)),
     "tile_images images": ("images", lambda b: tile_images(BAD_IMAGES)),
+    "kl_torch p": ("p", lambda b: dv.kl_torch(torch.tensor([b, 1.0, 1.0]), torch.ones(3))),
+    "js_torch q": ("q", lambda b: dv.js_torch(torch.ones(3), torch.tensor([1.0, b, 1.0]))),
     "lerp z0": ("z0", lambda b: latents.lerp(torch.full((3,), b), torch.ones(3), 0.5)),
     "slerp z1": ("z1", lambda b: latents.slerp(torch.ones(3), torch.full((3,), b), 0.5)),
     "slerp t": ("t", lambda b: latents.slerp(torch.ones(3), -torch.ones(3), b)),
@@ -76,6 +78,11 @@ CASES = {
 
 
 INFINITY_IS_LEGAL = {"gan_value logit"}  # D* = 0 or 1 has logit -inf or +inf
+
+
+def test_torch_divergences_refuse_negative_weights():
+    with pytest.raises(ValueError, match="q must hold finite weights >= 0"):
+        dv.kl_torch(torch.ones(3), torch.tensor([1.0, -0.5, 1.0]))
 
 
 @pytest.mark.parametrize("case, bad", [(case, bad) for case in CASES for bad in (NAN, INF)

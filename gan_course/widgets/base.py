@@ -204,7 +204,7 @@ def _near(a, b, step, log) -> bool:
 
     try:
         a, b = (math.log10(a), math.log10(b)) if log else (a, b)
-        return abs(a - b) <= step / 2
+        return abs(a - b) <= step / 2 * (1 + 1e-9)  # a value half way between two points is near both
     except (TypeError, ValueError):
         return False
 
