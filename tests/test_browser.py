@@ -149,13 +149,16 @@ def test_lesson_05_lab_plays_pauses_and_steps_in_the_browser(lab, page):
     panel.locator("button", has_text="step G").first.click()
     expect(readout).to_contain_text("D / G updates = 11 / 11", timeout=30_000)
     assert step() == 10  # lone D and G updates are not training steps
-    play = panel.locator("button", has_text="play").first
+    play = panel.locator("button.widget-toggle-button").first  # the button's text changes: find it by kind
+    expect(play).to_have_text("play")
     play.click()
+    expect(play).to_have_text("pause", timeout=10_000)  # it says what the next press does
     deadline = time.monotonic() + 60
     while step() < 40 and time.monotonic() < deadline:
         page.wait_for_timeout(250)
     assert step() >= 40, "play did not keep training"
     play.click()  # pause
+    expect(play).to_have_text("play", timeout=10_000)
     at_pause = step()
     # frames already queued may still land (on a busy machine, for seconds): wait until the count
     # holds still for 3 s, then it must stay there; a lab that kept playing never settles, and
