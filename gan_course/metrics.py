@@ -155,14 +155,28 @@ def frechet_distance(real, fake, *, value_range=(-1, 1), judge=None, device=None
     n than about the images (real vs real: 44.7 at n = 10, 6.0 at n = 64, 0.36 at n = 1,000).
     The features are computed on the judge's device and summed on the CPU in float64.
 
-    ``real`` and ``fake``: images (n, 1, 28, 28), n >= 2 each, both in ``value_range``.
+    ``real`` and ``fake``: images (n, 1, 28, 28), n >= 2 each, both in ``value_range``; either
+    may instead be the judge's outputs for them, ``judge_outputs(judge, images)``, so that a
+    reference set compared with many others is read once.
     """
-    from gan_course.judge import judge_outputs
-
     judge = _judge(judge, device)
-    f_real, f_fake = (judge_outputs(judge, images, value_range=value_range, batch_size=batch_size, name=name)[1]
+    f_real, f_fake = (_outputs_of(judge, images, value_range, name, batch_size)[1]
                       for name, images in (("real", real), ("fake", fake)))
     return _frechet_of(f_real, f_fake)
+
+
+def _outputs_of(judge, images, value_range, name, batch_size=1000):
+    """The judge's (logits, features) of ``images``, or ``images`` itself when it is that pair
+    already (what :func:`gan_course.judge.judge_outputs` returns: a reference set read once)."""
+    from gan_course.judge import judge_outputs
+
+    if isinstance(images, tuple) and len(images) == 2:
+        logits, features = images
+        if logits.ndim != 2 or features.ndim != 2 or len(logits) != len(features):
+            raise ValueError(f"{name} as judge outputs must be (logits (n, K), features (n, d)), got shapes "
+                             f"{tuple(logits.shape)} and {tuple(features.shape)}")
+        return logits, features
+    return judge_outputs(judge, images, value_range=value_range, batch_size=batch_size, name=name)
 
 
 def _frechet_of(f_real, f_fake) -> float:
@@ -254,12 +268,11 @@ def judge_scores(fake, real, *, value_range=(-1, 1), judge=None, device=None) ->
     ``class_kl`` (:func:`class_coverage`), ``inception_score``, ``fid``
     (:func:`frechet_distance`), ``precision`` and ``recall`` (:func:`precision_recall`).
     Both sets are images in ``value_range``; compare rows only at equal sample sizes. The judge
-    reads each set once (the functions above, called one by one, would read them four times)."""
-    from gan_course.judge import judge_outputs
-
+    reads each set once (the functions above, called one by one, would read them four times);
+    ``real`` may also be its outputs, ``judge_outputs(judge, real)``, read once for many rows."""
     judge = _judge(judge, device)
-    logits, f_fake = judge_outputs(judge, fake, value_range=value_range, name="fake")
-    f_real = judge_outputs(judge, real, value_range=value_range, name="real")[1]
+    logits, f_fake = _outputs_of(judge, fake, value_range, "fake")
+    f_real = _outputs_of(judge, real, value_range, "real")[1]
     coverage = _coverage_of(logits, 0.02)
     return {"classes": coverage["classes"], "class_kl": coverage["class_kl"], "inception_score": _inception_of(logits),
             "fid": _frechet_of(f_real, f_fake), **_precision_recall_of(f_real, f_fake, 3)}

@@ -25,7 +25,7 @@ def lab(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("lab") / "lab.log"
     args = (f"--port={port} --no-browser --IdentityProvider.token= --ServerApp.password= "
-            "--ServerApp.shutdown_no_activity_timeout=600 --LabApp.news_url= "
+            "--ServerApp.shutdown_no_activity_timeout=600 "
             "--LabApp.expose_app_in_browser=True")
     # Own config, settings and workspaces; autosave off so running lessons never rewrites notebooks/.
     settings = log.parent / "settings" / "@jupyterlab" / "docmanager-extension"

@@ -81,7 +81,7 @@ def step_first_slider(page, panel, steps: int, *, slider: int = 0, figure: int =
     the first figure (or the ``figure``-th) and its picture before."""
     handle = panel.locator(".noUi-handle").nth(slider)
     handle.scroll_into_view_if_needed()
-    figure = panel.locator(".jupyter-matplotlib-figure canvas").nth(figure)
+    figure = panel.locator(".jupyter-matplotlib-figure").nth(figure).locator("canvas").first  # (each has two)
     before = figure.screenshot()
     handle.focus()
     for _ in range(steps):

@@ -210,6 +210,15 @@ def test_judge_scores_read_real_digits_near_the_ceiling_and_noise_at_the_bottom(
              "inception_score": inception_score(fake, device="cpu"), "fid": frechet_distance(x_held, fake, device="cpu"),
              **precision_recall(x_held, fake, device="cpu")}
     assert judge_scores(fake, x_held, device="cpu") == pytest.approx(alone, rel=1e-5)
+    # a reference set read once, handed over as the judge's outputs, gives the same figures
+    from gan_course.checkpoints import pretrained
+    from gan_course.judge import judge_outputs
+
+    held_out = judge_outputs(pretrained("judge"), x_held)
+    assert judge_scores(fake, held_out, device="cpu") == pytest.approx(alone, rel=1e-9)
+    assert frechet_distance(held_out, fake, device="cpu") == pytest.approx(alone["fid"], rel=1e-9)
+    with pytest.raises(ValueError, match="real as judge outputs must be"):
+        judge_scores(fake, (held_out[0], held_out[1][:10]), device="cpu")
 
 
 def test_bad_image_inputs_name_the_argument(digits):
