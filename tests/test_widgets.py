@@ -411,6 +411,9 @@ def test_sliders_hold_exact_grid_values_that_the_browser_cannot_round():
     assert theta.value == 0.3 and theta.index == 26
     theta.value = 0.124  # nearest grid point
     assert theta.value == 0.1
+    gap = slider("mode separation", 5.75, 0, 8, 0.25)  # a step that needs two decimals
+    assert gap.value == 5.75 and gap.label == "5.75" and gap.options[1] == ("0.25", 0.25) and len(gap.options) == 33
+    assert [v for _, v in slider("lr", 1e-4, -5, -2, 0.25, log=True).options][:2] == [1e-5, 10 ** -4.75]
     q = slider("q mean", 0.0, -6, 6, 0.1)
     q.value = -1.75  # half way between -1.8 and -1.7, each 0.05 away up to rounding: snaps, never refused
     assert q.value in (-1.8, -1.7)

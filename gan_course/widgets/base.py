@@ -189,13 +189,18 @@ def slider(description, value, lo, hi, step, *, log=False):
     """
     import numpy as np
 
-    decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    decimals = max(_decimals(lo), _decimals(step))  # 0.25 needs two, 0.5 one
     grid = np.round(lo + step * np.arange(round((hi - lo) / step) + 1), decimals)
     values = [float(10.0**g) if log else float(g) for g in grid]
     labels = [f"1e{g:g}" if log else f"{g:.{decimals}f}" for g in grid]
     return _grid_slider()(options=list(zip(labels, values)), value=value, description=description,
                           style={"description_width": "initial"}, continuous_update=True,
                           equals=lambda a, b: a == b or _near(a, b, step, log))
+
+
+def _decimals(x: float) -> int:
+    """The fewest decimals that write ``x`` exactly (up to 1e-12), at most 12."""
+    return next((d for d in range(13) if abs(round(x, d) - x) < 1e-12), 12)
 
 
 def _near(a, b, step, log) -> bool:
