@@ -30,14 +30,14 @@ def test_slider_moves_update_values_and_artists_in_place(live):
 
 def test_histogram_agrees_with_the_formula_and_not_with_a_wrong_one():
     dash = PushforwardDashboard(a=2.0, b=4.0)
-    assert dash.values["tv_hist_vs_formula"] < 0.03
+    assert dash.values["TV(hist, exact)"] < 0.03
     # forgetting the 1/g'(z) factor puts the mass in the wrong place
     g, _ = warp(dash.z_grid, 2.0, 4.0)
     wrong = stats.norm.pdf(dash.z_grid)
     wrong_cdf = integrate.cumulative_trapezoid(wrong, g, initial=0) / integrate.trapezoid(wrong, g)
     freq = np.histogram(warp(dash.z, 2.0, 4.0)[0], bins=dash.edges)[0] / len(dash.z)
     tv_wrong = 0.5 * np.abs(freq - np.diff(np.interp(dash.edges, g, wrong_cdf))).sum()
-    assert tv_wrong > 5 * dash.values["tv_hist_vs_formula"]
+    assert tv_wrong > 5 * dash.values["TV(hist, exact)"]
 
 
 def test_display_bundle_carries_a_static_png_with_its_settings_and_readout():
@@ -52,7 +52,7 @@ def test_display_bundle_carries_a_static_png_with_its_settings_and_readout():
     assert saved.startswith(b"\x89PNG")
     caption = dash.caption()
     assert caption.startswith(f"a = 0.7   b = 4.5   mean = {dash.values['mean']:.4g}")  # "a (gap)" is in the readout
-    assert "modes = 2" in caption and "tv_hist_vs_formula" in caption
+    assert "modes = 2" in caption and "TV(hist, exact) = " in caption
     texts = len(dash.fig.texts)
     plain, captioned = imread(io.BytesIO(dash.png())), imread(io.BytesIO(saved))
     assert captioned.shape[0] > plain.shape[0] + 10  # a line of text above the figure

@@ -54,4 +54,4 @@ class PushforwardDashboard(Dashboard):
         cdf = stats.norm.cdf(np.interp(self.edges, g, self.z_grid, left=-np.inf, right=np.inf))
         inner = (density[1:-1] > density[:-2]) & (density[1:-1] > density[2:])
         return {"a": a, "b": b, "mean": float(x.mean()), "std": float(x.std()),
-                "modes": int(inner.sum()), "tv_hist_vs_formula": float(0.5 * np.abs(freq - np.diff(cdf)).sum())}
+                "modes": int(inner.sum()), "TV(hist, exact)": float(0.5 * np.abs(freq - np.diff(cdf)).sum())}
