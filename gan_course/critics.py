@@ -9,7 +9,8 @@ settings as defaults, taken from :data:`gan_course.recipes.RECIPES`:
 
 ``"clip"``  weight clipping to [-c, c] after every step, RMSprop, lr 5e-5, c = 0.01
             (recipe "wgan": Arjovsky et al. 2017, Algorithm 1). It bounds the Lipschitz
-            constant by some K, so the critic estimates K * W1 with K unknown, usually far below 1.
+            constant by some K, so the critic's score is at most K * W1, with K unknown (usually far
+            below 1) and different from problem to problem.
 ``"gp"``    gradient penalty, lambda = 10, Adam lr 1e-4, betas (0, 0.9) (recipe "wgan-gp":
             Gulrajani et al. 2017, Algorithm 1): a soft constraint, gradient norm 1 on the
             lines between real and fake points.
@@ -18,6 +19,8 @@ settings as defaults, taken from :data:`gan_course.recipes.RECIPES`:
 
 The critic trains through the course's one loop (:class:`gan_course.train.Trainer`),
 whose "generator" here has no parameters: it replays the fixed sample ``x_fake``.
+:func:`fit_discriminator` trains a plain GAN discriminator the same way (lesson 05 compares it
+with lesson 02's optimal discriminator).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from gan_course._checks import check_choice, check_count, check_positive
+from gan_course._checks import check_all_finite, check_choice, check_count, check_positive
 
 CONSTRAINTS = ("clip", "gp", "sn")
 
@@ -89,6 +92,47 @@ def train_critic(x_real, x_fake, constraint: str, *, steps: int = 2000, batch_si
     return CriticFit(critic, w1, estimates)
 
 
+def fit_discriminator(x_real, x_fake, *, steps: int = 2000, batch_size: int = 256, lr: float = 1e-3,
+                      hidden: int = 256, layers: int = 3, seed: int = 0, device=None):
+    """Train a fresh GAN discriminator between two fixed samples, the generator frozen.
+
+    The discriminator's loss of Goodfellow et al. (2014), on logits:
+    :math:`L_D = \\mathbb{E}_p[-\\log\\sigma(D(x))] + \\mathbb{E}_q[-\\log(1 - \\sigma(D(y)))]`,
+    whose minimum over all functions is :math:`2\\log 2 - 2\\,\\mathrm{JS}(p, q)`, reached by
+    :math:`\\sigma(D^*) = p / (p + q)`; so any D's loss on fresh samples gives the lower bound
+    :math:`\\mathrm{JS}(p, q) \\ge \\log 2 - L_D / 2`. Batches are drawn with replacement from
+    the two samples; Adam with betas (0.5, 0.9).
+
+    Parameters
+    ----------
+    x_real, x_fake : array or tensor (n, d) or (n,)   samples of p and q (sizes may differ)
+    steps, batch_size : int
+    lr : float   Adam's learning rate
+    hidden, layers : int   the MLP's width and number of hidden layers
+    seed : int   seeds the weights and the batches
+    device : optional, default :func:`gan_course.get_device`
+
+    Returns
+    -------
+    (D, losses) : the trained module, (N, d) -> (N, 1) logits, and its loss on every training batch
+    """
+    from gan_course.losses import NonSaturating
+    from gan_course.models.mlp import mlp
+    from gan_course.runtime import get_device
+    from gan_course.train import Trainer, TrainSettings
+
+    steps, batch_size = check_count("steps", steps, 1), check_count("batch_size", batch_size, 1)
+    lr = check_positive("lr", lr)
+    device = torch.device(device) if device is not None else get_device()
+    real, fake = (_as_points(name, x, device) for name, x in (("x_real", x_real), ("x_fake", x_fake)))
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"x_real and x_fake must have the same dimension, got {real.shape[1]} and {fake.shape[1]}")
+    D = mlp(real.shape[1], 1, hidden=hidden, layers=layers, seed=seed)
+    settings = TrainSettings(batch_size=batch_size, lr_d=lr, betas=(0.5, 0.9), seed=seed)
+    trainer = Trainer(_Replay(fake), D, NonSaturating(), real, _Indices(len(fake)), settings, device)
+    return D, [trainer.d_step()["d_loss"] for _ in range(steps)]
+
+
 class _Indices:
     """A latent sampler of row indices into a fixed sample of ``n`` rows (uniform, with replacement)."""
 
@@ -113,7 +157,7 @@ class _Replay(torch.nn.Module):
 
 
 def _as_points(name, x, device):
-    t = torch.as_tensor(x, dtype=torch.float32, device=device)
+    t = check_all_finite(name, torch.as_tensor(x, dtype=torch.float32, device=device))
     t = t[:, None] if t.dim() == 1 else t
     if t.dim() != 2 or len(t) == 0:
         raise ValueError(f"{name} must be a non-empty (n, d) or (n,) array of points, got shape {tuple(t.shape)}")

@@ -62,3 +62,55 @@ def test_mlp_shapes_and_spectral_norm():
         assert torch.linalg.matrix_norm(layer.weight, ord=2).item() == pytest.approx(1.0, abs=0.01)
     with pytest.raises(ValueError, match="hidden=0"):
         mlp(2, 1, hidden=0)
+
+
+def test_fit_discriminator_approaches_the_optimal_discriminator_and_bounds_js_from_below():
+    from scipy import integrate, stats
+
+    from gan_course.critics import fit_discriminator
+
+    rng = np.random.default_rng(1)
+    p, q = stats.norm(0, 1), stats.norm(1, 1)
+    D, losses = fit_discriminator(p.rvs(20_000, random_state=rng), q.rvs(20_000, random_state=rng), steps=1500,
+                                  hidden=64, layers=2, device="cpu")
+    m = lambda x: (p.pdf(x) + q.pdf(x)) / 2  # noqa: E731
+    js = 0.5 * sum(integrate.quad(lambda x, f=f: f.pdf(x) * np.log(f.pdf(x) / m(x)), -12, 13)[0] for f in (p, q))
+    x_p, x_q = (torch.as_tensor(f.rvs(50_000, random_state=rng), dtype=torch.float32)[:, None] for f in (p, q))
+    with torch.no_grad():
+        held_out = (torch.nn.functional.softplus(-D(x_p)).mean() + torch.nn.functional.softplus(D(x_q)).mean()).item()
+        grid = torch.linspace(-1, 2, 31)[:, None]
+        d_star = p.pdf(grid.numpy()) / (p.pdf(grid.numpy()) + q.pdf(grid.numpy()))
+        gap = np.abs(torch.sigmoid(D(grid)).numpy() - d_star).max()
+    bound = np.log(2) - held_out / 2
+    assert len(losses) == 1500
+    assert bound <= js + 0.005  # a lower bound, up to the held-out samples' noise (about 0.003 here)
+    assert bound > 0.8 * js  # and a tight one: js = 0.0600 for these two Gaussians
+    assert gap < 0.05  # sigma(D) follows p / (p + q) where both have mass
+
+
+def test_fit_discriminator_separates_any_finite_sample():
+    from gan_course.critics import fit_discriminator
+
+    rng = np.random.default_rng(2)
+    x_real, x_fake = rng.normal(0, 1, (64, 2)), rng.normal(0, 1, (64, 2))  # the same distribution
+    D, losses = fit_discriminator(x_real, x_fake, steps=1500, batch_size=64, hidden=128, layers=3, lr=3e-3,
+                                  device="cpu")
+    with torch.no_grad():
+        right = torch.cat([D(torch.as_tensor(x_real, dtype=torch.float32)) > 0,
+                           D(torch.as_tensor(x_fake, dtype=torch.float32)) < 0])
+        fresh = torch.as_tensor(rng.normal(0, 1, (4000, 2)), dtype=torch.float32)
+        held_out = torch.nn.functional.softplus(D(fresh)).mean() + torch.nn.functional.softplus(-D(fresh)).mean()
+    assert losses[0] > 1.3 and np.mean(losses[-50:]) < 0.2  # from 2 log 2 to memorized
+    assert right.float().mean() >= 0.95  # (nearly) every training point on its side: the samples are told apart
+    assert held_out > 2 * np.log(2)  # though the distributions are equal: worse than chance on fresh points
+
+
+def test_fit_discriminator_rejects_bad_input():
+    from gan_course.critics import fit_discriminator
+
+    with pytest.raises(ValueError, match="same dimension"):
+        fit_discriminator(np.zeros((5, 2)), np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="steps"):
+        fit_discriminator(np.zeros((5, 2)), np.zeros((5, 2)), steps=0)
+    with pytest.raises(ValueError, match="x_fake"):
+        fit_discriminator(np.zeros((5, 2)), np.array([[np.nan, 0.0]]))
