@@ -1,8 +1,12 @@
-"""What a DCGAN reaches in a fixed CPU budget, for one setting: the frontier of lesson 06.
+"""What a DCGAN reaches in a fixed CPU budget, for one setting: the frontier of lesson 06 (and,
+with ``--recipe``, of the other image GANs on the same networks).
 
     python benchmarks/dcgan_frontier.py --width 32 --lr 2e-3 --batch 64 --seed 0 [--budget 300]
+    python benchmarks/dcgan_frontier.py --recipe wgan-gp --norm layer --lr 1e-4 --budget 600
 
-Trains the course's DCGAN (non-saturating loss, Adam beta1 0.5, N(0, 0.02) init) through the
+Trains the course's DCGAN networks (by default the "dcgan" recipe: non-saturating loss, Adam
+beta1 0.5, N(0, 0.02) init; ``--recipe`` takes the loss, optimizer, betas and critic steps of
+another recipe of :data:`gan_course.recipes.RECIPES`, ``--d-steps`` and ``--lr`` override) through the
 package's Trainer on the 4,000 training digits, one thread, until ``budget`` CPU seconds
 of training (``time.process_time``; the evaluations are not counted). Every ``every`` CPU
 seconds, and at the end, it prints the judge's verdict on 1,000 samples against the
@@ -29,6 +33,10 @@ from gan_course.train import Trainer
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
+    parser.add_argument("--recipe", choices=("dcgan", "wgan", "wgan-gp", "hinge", "lsgan"), default="dcgan")
+    parser.add_argument("--norm", choices=("batch", "layer", "none"), default="batch", help="D's normalization")
+    parser.add_argument("--sn", action="store_true", help="spectral normalization in D")
+    parser.add_argument("--d-steps", type=int, default=0, help="critic steps per G step (0: the recipe's)")
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--d-width", type=int, default=0, help="D's width when it differs from G's")
     parser.add_argument("--z-dim", type=int, default=64)
@@ -45,13 +53,14 @@ def main(argv=None):
     x, y = load_mnist("subset")
     x_train, _, x_held, _ = train_heldout_split(x, y, seed=0)
     judge = pretrained("judge")
-    recipe = RECIPES["dcgan"]
-    G, D = Generator(args.z_dim, args.width, seed=args.seed), Discriminator(args.d_width or args.width, seed=args.seed + 1000)
+    recipe = RECIPES[args.recipe]
+    G = Generator(args.z_dim, args.width, seed=args.seed)
+    D = Discriminator(args.d_width or args.width, args.norm, spectral_norm=args.sn, seed=args.seed + 1000)
     if not args.contiguous:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         x_train = x_train.contiguous(memory_format=torch.channels_last)
     settings = recipe.settings_with(batch_size=args.batch, lr_g=args.lr, lr_d=args.lr, seed=args.seed,
-                                    decay_steps=args.decay or None)
+                                    decay_steps=args.decay or None, d_steps=args.d_steps or recipe.settings.d_steps)
     trainer = Trainer(G, D, recipe.make_loss(), x_train, args.z_dim, settings, device="cpu")
     G_ema = copy.deepcopy(G).requires_grad_(False) if args.ema else None
     z_eval = torch.randn(1000, args.z_dim, generator=torch.Generator().manual_seed(1))
