@@ -274,27 +274,33 @@ def check_generator_loss(fn) -> bool:
     r"""Check ``fn(d_fake)``: the non-saturating generator loss from the discriminator's logits on
     generated samples, :math:`-\mathbb{E}\log\sigma(\ell_f) = \mathbb{E}\,\mathrm{softplus}(-\ell_f)`,
     as a scalar tensor that autograd can differentiate: its value, and its gradient with respect
-    to ``d_fake`` (:math:`-\sigma(-\ell_i)/n`), on fixed logits and on a batch drawn afresh at
-    each check. The package's own loss refuses to answer while ``fn`` runs."""
+    to ``d_fake`` (:math:`-\sigma(-\ell_i)/n`), on fixed logits, on a fake rejected so firmly
+    (logit -120) that :math:`\log\sigma` underflows in float32, and on a batch drawn afresh at
+    each check. The package's own losses refuse to answer while ``fn`` runs."""
     import torch
 
-    from gan_course.losses import NonSaturating
+    from gan_course.losses import Minimax, NonSaturating
 
     softplus = torch.nn.functional.softplus
     fresh = _fresh_rng()
-    batches = [torch.tensor([[-6.0], [-1.0], [0.0], [2.5]]),
+    batches = [torch.tensor([[-6.0], [-1.0], [0.0], [2.5]]), torch.tensor([[-120.0], [0.5]]),
                torch.tensor(fresh.normal(0, 3, (int(fresh.integers(5, 200)), 1)), dtype=torch.float32)]
+    forbid = (Minimax.d_terms, Minimax.g_terms, NonSaturating.g_terms)  # d_terms(d, d)["real"] is the answer too
     for i, values in enumerate(batches):
         logits = values.clone().requires_grad_(True)
-        got, problem = _call(fn, (logits,), "a scalar tensor", (NonSaturating.g_terms,))
+        got, problem = _call(fn, (logits,), "a scalar tensor", forbid)
         if problem:
             return _verdict(False, problem)
         if not torch.is_tensor(got) or got.numel() != 1 or not got.requires_grad:
             return _verdict(False, "return a scalar torch tensor computed from d_fake, so that it has a gradient")
         value, want = got.detach().double().reshape(()), softplus(-values.double()).mean()
         if not torch.isclose(value, want, rtol=1e-5):
+            if i == 1:
+                return _verdict(False, f"on logits [-120, 0.5] you return {value.item():.4g}, the loss is "
+                                       f"{want.item():.4f}: in float32 sigmoid(-120) underflows to 0 and its log to "
+                                       "-inf; write -log(sigmoid(x)) as softplus(-x), which stays finite")
             if i:
-                return _verdict(False, "right on the first batch, wrong on a second one drawn at random: "
+                return _verdict(False, "right on the first batches, wrong on one drawn at random: "
                                        "compute the loss from d_fake")
             slips = [(-softplus(values.double()).mean(), "that is the saturating loss log(1 - D): it "
                       "flattens out exactly where D rejects the fakes"),

@@ -85,11 +85,18 @@ def test_w1_by_sorting_checker(capsys):
 def test_generator_loss_checker(capsys):
     import torch
 
+    from gan_course import losses
     from gan_course.exercises import check_generator_loss
 
     assert check_generator_loss(lambda d: torch.nn.functional.softplus(-d).mean())
-    assert check_generator_loss(lambda d: -torch.log(torch.sigmoid(d)).mean())
+    assert check_generator_loss(lambda d: -torch.nn.functional.logsigmoid(d).mean())
     assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda d: -torch.log(torch.sigmoid(d)).mean(), "underflows"),  # inf at logit -120
+                       (lambda d: losses.Minimax().d_terms(d, d)["real"], "calls gan_course.losses.Minimax.d_terms"),
+                       (lambda d: -losses.Minimax().g_terms(-d)["fake"], "calls gan_course.losses.Minimax.g_terms")]:
+        assert not check_generator_loss(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out
     for fn, reason in [(lambda d: -torch.nn.functional.softplus(d).mean(), "saturating"),
                        (lambda d: -torch.nn.functional.softplus(-d).mean(), "sign"),
                        (lambda d: torch.nn.functional.softplus(-d).sum(), "average"),
