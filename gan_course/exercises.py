@@ -443,3 +443,75 @@ def _slerp_hint(got, z0, z1, t, want, error) -> str:
     hint = next((h for value, h in slips if torch.allclose(got, value, atol=1e-4)),
                 "theta = arccos(z0 . z1 / (|z0| |z1|)); check the sines and which end each multiplies")
     return f"at t = {t:.2f} your point is off by up to {error:.2g} in one coordinate; {hint}"
+
+
+def _small_critic(seed: int):
+    """A tiny convolutional critic for 28x28 images, its weights fixed by ``seed``."""
+    import torch
+    from torch import nn
+
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Conv2d(1, 4, 4, 2, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(4 * 14 * 14, 1))
+
+
+def _penalty_and_grad(critic, x_hat, norms):
+    """The penalty mean((norms(grad) - 1)^2) at ``x_hat`` and its gradient with respect to the critic's first weight."""
+    import torch
+
+    x = x_hat.clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)
+    penalty = ((norms(grad) - 1) ** 2).mean()
+    (weight_grad,) = torch.autograd.grad(penalty, critic[0].weight)
+    return penalty.detach(), weight_grad
+
+
+def check_gradient_penalty(fn) -> bool:
+    r"""Check ``fn(critic, x_hat)``: the WGAN-GP penalty at given interpolates (Gulrajani et al. 2017,
+    Algorithm 1), :math:`\frac1n\sum_i(\|\nabla_x f(\hat x_i)\|_2 - 1)^2`, the norm taken over each
+    sample's channels and pixels together, as a scalar tensor that keeps its graph
+    (``create_graph=True``), so that the critic's weights get its gradient. Tried on image batches
+    (n, 1, 28, 28) with a fixed critic, then with a critic and batch drawn afresh at each check; the
+    package's ``gradient_penalty`` refuses to answer while ``fn`` runs."""
+    import torch
+
+    from gan_course.losses import gradient_penalty
+
+    per_sample = lambda g: g.flatten(1).norm(dim=1)  # noqa: E731
+    slips = [(lambda g: g.norm(2, dim=1), "grad.norm(2, dim=1) of an image-shaped gradient (n, 1, 28, 28) is taken "
+              "over the channel only, pixel by pixel, so the penalty asks every pixel for slope 1; flatten each "
+              "sample first: grad.flatten(1).norm(dim=1)"),
+             (lambda g: g.flatten(1).pow(2).sum(1), "that is the squared norm; take its square root (the norm)"),
+             (lambda g: g.norm().expand(len(g)), "that is one norm over the whole batch; the penalty takes one "
+              "norm per sample")]
+    fresh = _fresh_rng()
+    cases = [(0, 6, torch.Generator().manual_seed(0)),
+             (int(fresh.integers(1, 2**31)), int(fresh.integers(3, 20)), torch.Generator().manual_seed(int(fresh.integers(2**31))))]
+    for i, (seed, n, gen) in enumerate(cases):
+        critic = _small_critic(seed)
+        x_hat = torch.rand(n, 1, 28, 28, generator=gen) * 2 - 1
+        want, want_grad = _penalty_and_grad(critic, x_hat, per_sample)
+        got, problem = _call(fn, (critic, x_hat.clone()), "a scalar tensor", (gradient_penalty,))
+        if problem:
+            return _verdict(False, problem)
+        if not torch.is_tensor(got) or got.numel() != 1:
+            return _verdict(False, "return the penalty as a scalar torch tensor")
+        value = got.detach().reshape(()).to(want.dtype)  # a float64 answer is compared at float32 precision
+        if not torch.isclose(value, want, rtol=1e-4):
+            if i:
+                return _verdict(False, "right on the first batch, wrong on a critic and batch drawn at random: "
+                                       "compute the penalty from critic and x_hat")
+            hint = next((h for norms, h in slips if torch.isclose(value, _penalty_and_grad(critic, x_hat, norms)[0],
+                                                                  rtol=1e-4)),
+                        "compare with ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()")
+            return _verdict(False, f"you return {value.item():.4f}, the penalty is {want.item():.4f}; {hint}")
+        try:
+            (got_grad,) = torch.autograd.grad(got, critic[0].weight)
+        except RuntimeError:
+            return _verdict(False, "the value is right, but the critic's weights get no gradient from it: take the "
+                                   "gradient with torch.autograd.grad(..., create_graph=True)")
+        if not torch.allclose(got_grad.to(want_grad.dtype), want_grad, rtol=1e-3, atol=1e-6):
+            return _verdict(False, "the value is right, but its gradient with respect to the critic's weights is not")
+        if i == 0:
+            first = value.item()
+    return _verdict(True, f"penalty {first:.4f} on the fixed batch; its gradient reaches the critic's weights")

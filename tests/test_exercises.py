@@ -407,3 +407,38 @@ def test_checkers_accept_right_answers_in_other_precisions_and_types(capsys):
     for check, fn in right:
         assert check(fn), capsys.readouterr().out
         assert capsys.readouterr().out.startswith("Correct!")
+
+
+def test_gradient_penalty_checker(capsys):
+    import torch
+
+    from gan_course.exercises import check_gradient_penalty
+    from gan_course.losses import gradient_penalty
+
+    def penalty(norms, graph=True):
+        def fn(critic, x_hat):
+            x_hat = x_hat.requires_grad_(True)
+            (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=graph)
+            return ((norms(grad) - 1) ** 2).mean()
+        return fn
+
+    assert check_gradient_penalty(penalty(lambda g: g.flatten(1).norm(dim=1)))
+    assert check_gradient_penalty(penalty(lambda g: g.reshape(len(g), -1).double().norm(dim=1)))
+    assert capsys.readouterr().out.startswith("Correct!")
+    from gan_course.exercises import _small_critic
+
+    x_fixed = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    right = penalty(lambda g: g.flatten(1).norm(dim=1))(_small_critic(0), x_fixed).item()
+    memorized = lambda critic, x_hat: right + 0 * critic[0].weight.sum()  # noqa: E731  right on the fixed batch only
+    for fn, reason in [(penalty(lambda g: g.norm(2, dim=1)), "over the channel only"),
+                       (penalty(lambda g: g.flatten(1).pow(2).sum(1)), "squared norm"),
+                       (penalty(lambda g: g.norm().expand(len(g))), "whole batch"),
+                       (penalty(lambda g: g.flatten(1).norm(dim=1), graph=False), "create_graph=True"),
+                       (lambda critic, x_hat: gradient_penalty(critic, x_hat, x_hat),
+                        "calls gan_course.losses.gradient_penalty"),
+                       (memorized, "with respect to the critic's weights"),
+                       (lambda critic, x_hat: torch.tensor(0.5), "the penalty is"),
+                       (lambda critic, x_hat: None, "returned None")]:
+        assert not check_gradient_penalty(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out

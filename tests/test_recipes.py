@@ -14,6 +14,9 @@ def test_paper_settings_are_the_papers():
     assert (info.settings.lr_g, info.settings.lr_d, info.settings.betas, info.settings.batch_size) == (
         1e-3, 2e-4, (0.5, 0.999), 128)
     assert (wgan.settings.batch_size, gp.settings.batch_size) == (64, 64)
+    sn = RECIPES["wgan-sn"]  # Miyato et al.'s setting A; the Lipschitz bound lives in the critic, not the loss
+    assert (sn.settings.lr_d, sn.settings.betas, sn.settings.d_steps) == (1e-4, (0.5, 0.9), 5)
+    assert (sn.make_loss().gp_weight, sn.make_loss().clip) == (0, None)
     for name in ("hinge", "cgan", "lsgan", "lsgan-pearson", "non-saturating", "minimax"):  # DCGAN's Adam settings
         s = RECIPES[name].settings
         assert (s.optimizer, s.lr_g, s.lr_d, s.betas, s.d_steps) == ("adam", 2e-4, 2e-4, (0.5, 0.999), 1), name

@@ -57,16 +57,22 @@ def _judge(epochs: int, seed: int = 0):
     return model, {"family": "judge", "config": config}, metrics
 
 
-def _dcgan(steps: int, seed: int = 0, *, width: int = 32, z_dim: int = 64, batch_size: int = 64, lr: float = 2e-3,
-           record_every: int = 150, samples: int = 1000, record_name="dcgan-record"):
-    """The DCGAN of lesson 06 (:mod:`gan_course.models.dcgan`, the "dcgan" recipe with a larger learning
-    rate and a smaller batch, channels-last tensors), and the record of its training.
+def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int = 32, z_dim: int = 64,
+               batch_size: int = 64, lr: float = 2e-3, d_norm: str = "batch", spectral_norm: bool = False,
+               record_every: int = 150, samples: int = 1000, n_show: int = 64, record_name="dcgan-record"):
+    """An image GAN of lessons 06-07 on the course's DCGAN networks (:mod:`gan_course.models.dcgan`,
+    channels-last tensors): the recipe ``recipe`` of :data:`gan_course.recipes.RECIPES` with both
+    learning rates ``lr`` and batch ``batch_size`` (lesson 06 and 07 say why they differ from the
+    papers'), D's normalization ``d_norm`` and optional spectral normalization; and the record of
+    its training.
 
-    Every ``record_every`` steps (and at step 0) the record keeps G's images of 64 fixed latent
-    vectors (uint8) and the judge's verdict on ``samples`` more (:func:`gan_course.metrics.judge_scores`
-    against the held-out digits, and the class shares); the training CPU seconds leave out that
-    evaluation; it is saved as the companion checkpoint ``record_name`` (None: not kept).
-    Metrics: the last verdict (after the last step; the 1,000 latent vectors come from seed 1).
+    Every ``record_every`` steps (and at step 0) the record keeps G's images of ``n_show`` fixed
+    latent vectors (uint8), the judge's verdict on ``samples`` more (:func:`gan_course.metrics.judge_scores`
+    against the held-out digits, and the class shares), and D's mean output on the held-out digits
+    minus its mean output on those samples (D in eval mode; for a Wasserstein critic, its estimate of
+    W1); the training CPU seconds leave out that evaluation; it is saved as the companion checkpoint
+    ``record_name`` (None: not kept). Metrics: the last verdict (after the last step; the latent
+    vectors come from seed 1).
     """
     import time
 
@@ -82,35 +88,36 @@ def _dcgan(steps: int, seed: int = 0, *, width: int = 32, z_dim: int = 64, batch
     x, y = load_mnist("subset")
     x_train, _, x_heldout, _ = train_heldout_split(x, y, seed=0)
     judge = pretrained("judge")
-    recipe = PAPER["dcgan"]
+    d_config = {"width": width, "norm": d_norm, **({"spectral_norm": True} if spectral_norm else {})}
     config = {"G": {"family": "dcgan-g", "config": {"z_dim": z_dim, "width": width}},
-              "D": {"family": "dcgan-d", "config": {"width": width, "norm": "batch"}}}
+              "D": {"family": "dcgan-d", "config": d_config}}
     G = Generator(z_dim, width, seed=seed).to(memory_format=torch.channels_last)
-    D = Discriminator(width, "batch", seed=seed + 1000).to(memory_format=torch.channels_last)
-    settings = recipe.settings_with(batch_size=batch_size, lr_g=lr, lr_d=lr, seed=seed)
-    trainer = Trainer(G, D, recipe.make_loss(), x_train.contiguous(memory_format=torch.channels_last), z_dim,
+    D = Discriminator(**d_config, seed=seed + 1000).to(memory_format=torch.channels_last)
+    settings = PAPER[recipe].settings_with(batch_size=batch_size, lr_g=lr, lr_d=lr, seed=seed)
+    trainer = Trainer(G, D, PAPER[recipe].make_loss(), x_train.contiguous(memory_format=torch.channels_last), z_dim,
                       settings, device="cpu")
-    z_show = torch.randn(64, z_dim, generator=torch.Generator().manual_seed(1234))
+    z_show = torch.randn(64, z_dim, generator=torch.Generator().manual_seed(1234))[:n_show]
     z_eval = torch.randn(samples, z_dim, generator=torch.Generator().manual_seed(1))
-    record = {"step": [], "images": [], "shares": [], **{k: [] for k in ("fid", "inception_score", "classes",
-                                                                         "class_kl", "precision", "recall")}}
+    keys = ("fid", "inception_score", "classes", "class_kl", "precision", "recall", "critic_gap")
+    record = {"step": [], "images": [], "shares": [], **{k: [] for k in keys}}
     eval_cpu = [0.0]
 
-    def generate(z):
-        G.eval()
+    def evaluated(net, x):
+        net.eval()
         with torch.no_grad():
-            out = G(z).contiguous()
-        G.train()
+            out = net(x).contiguous()
+        net.train()
         return out
 
     def verdict(_trainer=None):
         start = time.process_time()
-        fake = generate(z_eval)
+        fake = evaluated(G, z_eval)
         scores = judge_scores(fake, x_heldout, judge=judge, device="cpu")
+        scores["critic_gap"] = (evaluated(D, x_heldout).mean() - evaluated(D, fake).mean()).item()
         record["step"].append(trainer.steps_done)
-        record["images"].append(((generate(z_show) + 1) * 127.5).round().to(torch.uint8))
+        record["images"].append(((evaluated(G, z_show) + 1) * 127.5).round().to(torch.uint8))
         record["shares"].append(torch.tensor(class_coverage(fake, judge=judge, device="cpu")["shares"]))
-        for key in ("fid", "inception_score", "classes", "class_kl", "precision", "recall"):
+        for key in keys:
             record[key].append(float(scores[key]))
         eval_cpu[0] += time.process_time() - start
 
@@ -122,14 +129,15 @@ def _dcgan(steps: int, seed: int = 0, *, width: int = 32, z_dim: int = 64, batch
     train_cpu = time.process_time() - start - eval_cpu[0]
     model = torch.nn.ModuleDict({"G": G.to(memory_format=torch.contiguous_format),
                                  "D": D.to(memory_format=torch.contiguous_format)})
-    final = {k: record[k][-1] for k in ("classes", "class_kl", "inception_score", "fid", "precision", "recall")}
-    history = {k: torch.tensor(trainer.history[k], dtype=torch.float32) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
+    final = {k: record[k][-1] for k in keys}
+    history = {k: torch.tensor(v, dtype=torch.float32) for k, v in trainer.history.items()
+               if k in ("d_loss", "g_loss", "d_real", "d_fake", "d_loss_penalty")}
     extras = {record_name: {"step": torch.tensor(record.pop("step")), "images": torch.stack(record.pop("images")),
                                "shares": torch.stack(record.pop("shares")),
                                **{k: torch.tensor(v) for k, v in record.items()}, **history}}
     metrics = {k: round(float(v), 4) for k, v in final.items()}
-    metrics.update(steps=steps, batch_size=batch_size, lr=lr, seed=seed, train_cpu_seconds=round(train_cpu, 1),
-                   heldout_images=len(x_heldout), samples=samples)
+    metrics.update(recipe=recipe, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                   train_cpu_seconds=round(train_cpu, 1), heldout_images=len(x_heldout), samples=samples)
     return model, {"family": "pair", "config": config}, metrics, (extras if record_name else {})
 
 
@@ -138,9 +146,9 @@ RECIPES = {
     "vae-z2": partial(_vae, latent_dim=2, epochs=60),
     "vae-z20": partial(_vae, latent_dim=20, epochs=100),
     "judge": partial(_judge, epochs=20),
-    "dcgan": partial(_dcgan, steps=2800, record_every=140),
-    "dcgan-seed1": partial(_dcgan, steps=2800, record_every=2800, seed=1, record_name=None),
-    "dcgan-seed2": partial(_dcgan, steps=2800, record_every=2800, seed=2, record_name=None),
+    "dcgan": partial(_image_gan, steps=2800, record_every=140),
+    "dcgan-seed1": partial(_image_gan, steps=2800, record_every=2800, seed=1, record_name=None),
+    "dcgan-seed2": partial(_image_gan, steps=2800, record_every=2800, seed=2, record_name=None),
 }
 
 
