@@ -149,7 +149,18 @@ RECIPES = {
     "dcgan": partial(_image_gan, steps=2800, record_every=140),
     "dcgan-seed1": partial(_image_gan, steps=2800, record_every=2800, seed=1, record_name=None),
     "dcgan-seed2": partial(_image_gan, steps=2800, record_every=2800, seed=2, record_name=None),
+    # lesson 07: the Wasserstein critic held Lipschitz three ways, about 10 CPU-minutes of training each
+    "wgan-clip": partial(_image_gan, steps=4000, recipe="wgan", lr=5e-5, record_every=200, n_show=16,
+                         record_name="wgan-clip-record"),
+    "wgan-gp": partial(_image_gan, steps=2100, recipe="wgan-gp", lr=3e-4, d_norm="layer", record_every=105, n_show=16,
+                       record_name="wgan-gp-record"),
+    "wgan-sn": partial(_image_gan, steps=3600, recipe="wgan-sn", lr=3e-4, d_norm="none", spectral_norm=True,
+                       record_every=180, n_show=16, record_name="wgan-sn-record"),
 }
+for _name in ("wgan-clip", "wgan-gp", "wgan-sn"):
+    for _seed in (1, 2):
+        _steps = RECIPES[_name].keywords["steps"]
+        RECIPES[f"{_name}-seed{_seed}"] = partial(RECIPES[_name], seed=_seed, record_every=_steps, record_name=None)
 
 
 def reproduce(name: str, directory=None) -> dict:
