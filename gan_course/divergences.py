@@ -101,6 +101,20 @@ def tv(p, q, *, x=None) -> float:
     return float(0.5 * np.abs(p - q).sum())
 
 
+def chi2(p, q, *, x=None) -> float:
+    r"""Pearson's chi-squared divergence :math:`\chi^2(p \| q) = \sum_i (p_i - q_i)^2 / q_i`, the
+    f-divergence :math:`\sum_i q_i f(p_i / q_i)` with :math:`f(u) = (u - 1)^2` (the statistic of
+    ``scipy.stats.chisquare(f_obs=p, f_exp=q)`` for normalized weights); ``inf`` where q has no
+    mass under p's support. Texts differ on the order of the arguments: the table of f-GAN
+    (Nowozin et al. 2016), which LSGAN's Theorem 1 follows, writes :math:`\int (q - p)^2 / p` for
+    "Pearson :math:`\chi^2(P \| Q)`"; the integral is what counts.
+    """
+    p, q = _pair(p, q, x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(q > 0, (p - q) ** 2 / np.where(q > 0, q, 1), np.where(p > 0, np.inf, 0.0))
+    return float(terms.sum())
+
+
 def kl_gaussian(mu_p, sigma_p, mu_q, sigma_q) -> float:
     """Closed form KL(N(mu_p, sigma_p^2) || N(mu_q, sigma_q^2)) in nats:
 
@@ -214,6 +228,36 @@ def optimal_discriminator(p, q, *, logit: bool = False) -> np.ndarray:
             return np.where((p > 0) | (q > 0), np.log(p) - np.log(q), 0.0)
     total = p + q
     return np.divide(p, total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def least_squares_discriminator(p, q, *, a: float, b: float) -> np.ndarray:
+    r"""The D that minimizes LSGAN's :math:`\tfrac12\mathbb{E}_p (D - b)^2 + \tfrac12\mathbb{E}_q (D - a)^2`
+    for fixed p (real) and q (generated): :math:`D^*(x) = (b\,p(x) + a\,q(x)) / (p(x) + q(x))`
+    (Mao et al. 2017, eq. 4); (a + b) / 2 where both densities are 0.
+    """
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    for name, density in (("p", p), ("q", q)):
+        if (check_all_finite(name, density) < 0).any():
+            raise ValueError(f"{name} has negative values; densities must be >= 0")
+    a, b = check_finite("a", a), check_finite("b", b)
+    total = p + q
+    return np.divide(b * p + a * q, total, out=np.full_like(total, (a + b) / 2), where=total > 0)
+
+
+def least_squares_value(p, q, d, *, c: float, x=None) -> float:
+    r"""LSGAN's generator objective with the real-data term that G cannot move (Mao et al. 2017,
+    eq. 3): :math:`C = \tfrac12\mathbb{E}_p (D - c)^2 + \tfrac12\mathbb{E}_q (D - c)^2`, for the
+    discriminator's output ``d`` at each point. At :func:`least_squares_discriminator` with
+    b - c = 1 and b - a = 2, :math:`C = \tfrac12 \int (p - q)^2 / (p + q) = \chi^2(q \| m)`,
+    m = (p + q) / 2 (their Theorem 1: 2C is the chi-squared integral
+    :math:`\int (2q - (p + q))^2 / (p + q)`).
+    """
+    p, q = _pair(p, q, x)
+    d = check_all_finite("d", np.asarray(d, dtype=float))
+    if d.shape != p.shape:
+        raise ValueError(f"d must hold one number per point of p, got shape {d.shape} for {p.shape}")
+    c = check_finite("c", c)
+    return float(0.5 * np.sum((p + q) * (d - c) ** 2))
 
 
 def gan_value(p, q, logit, *, x=None) -> float:

@@ -285,3 +285,48 @@ def test_distances_of_bad_input_name_the_argument():
         parallel_lines_distances(0.5, n=0)
     with pytest.raises(ValueError, match="x must be strictly increasing"):
         all_distances(SHIFT_GRID[::-1], np.ones(650), np.ones(650))
+
+
+def test_chi2_is_scipys_chisquare_statistic_and_the_gaussian_closed_form():
+    from gan_course.divergences import chi2
+
+    for p, q in random_pairs(50, seed=3):
+        pn, qn = p / p.sum(), q / q.sum()
+        assert chi2(p, q) == pytest.approx(stats.chisquare(pn, qn).statistic, rel=1e-10)
+    # chi^2(N(m1, s^2) || N(m2, s^2)) = exp((m1 - m2)^2 / s^2) - 1
+    x = np.linspace(-12, 12, 4001)
+    for shift, s in ((0.5, 1.0), (1.0, 1.5), (2.0, 1.0)):
+        p, q = stats.norm.pdf(x, shift, s), stats.norm.pdf(x, 0, s)
+        assert chi2(p, q, x=x) == pytest.approx(math.exp(shift**2 / s**2) - 1, rel=1e-4)
+    assert chi2([1, 1], [1, 0]) == math.inf and chi2([1, 0], [1, 1]) == pytest.approx(1.0)
+
+
+def test_lsgan_optimal_d_and_the_generator_objective_of_mao_et_al_theorem_1():
+    from gan_course.divergences import chi2, least_squares_discriminator, least_squares_value
+
+    rng = np.random.default_rng(4)
+    for p, q in random_pairs(40, seed=5):
+        pn, qn = p / p.sum(), q / q.sum()
+        for a, b, c in ((-1, 1, 0), (0, 1, 1), (0, 2, 1)):
+            d = least_squares_discriminator(pn, qn, a=a, b=b)
+            objective = lambda d_: 0.5 * np.sum(pn * (d_ - b) ** 2) + 0.5 * np.sum(qn * (d_ - a) ** 2)
+            for _ in range(5):  # D* beats every nearby D
+                assert objective(d) <= objective(d + rng.normal(0, 0.3, d.shape)) + 1e-12
+            value = least_squares_value(p, q, d, c=c)
+            if b - c == 1 and b - a == 2:  # Theorem 1: C = 1/2 int (p - q)^2 / (p + q) = chi2(q || m)
+                assert value == pytest.approx(0.5 * np.sum((pn - qn) ** 2 / np.where(pn + qn > 0, pn + qn, 1)))
+                assert value == pytest.approx(chi2(qn, (pn + qn) / 2), abs=1e-12)
+    # on densities, by quadrature: two Gaussians, and disjoint supports (C = 1 whatever the gap)
+    for p_pdf, q_pdf, expect in ((stats.norm(0, 1).pdf, stats.norm(1.5, 0.7).pdf, None),
+                                 (stats.uniform(0, 1).pdf, stats.uniform(3, 1).pdf, 1.0),
+                                 (stats.uniform(0, 1).pdf, stats.uniform(30, 1).pdf, 1.0)):
+        def integrand(t):
+            dp, dq = p_pdf(t), q_pdf(t)
+            d = least_squares_discriminator(np.array([dp]), np.array([dq]), a=-1, b=1)[0]
+            return 0.5 * (dp + dq) * d**2  # c = 0
+        value = integrate.quad(integrand, -10, 40, points=[0, 1, 1.5, 3, 4, 30, 31], limit=500)[0]
+        x = np.linspace(-10, 40, 200001)
+        on_grid = chi2(q_pdf(x), (p_pdf(x) + q_pdf(x)) / 2, x=x)
+        assert value == pytest.approx(on_grid, rel=2e-3)
+        if expect is not None:
+            assert value == pytest.approx(expect, rel=1e-6)
