@@ -33,7 +33,7 @@ from gan_course.train import Trainer
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("--recipe", choices=("dcgan", "wgan", "wgan-gp", "wgan-sn", "hinge", "lsgan"), default="dcgan")
+    parser.add_argument("--recipe", choices=("dcgan", "wgan", "wgan-gp", "wgan-sn", "hinge", "lsgan", "lsgan-pearson"), default="dcgan")
     parser.add_argument("--norm", choices=("batch", "layer", "none"), default="batch", help="D's normalization")
     parser.add_argument("--sn", action="store_true", help="spectral normalization in D")
     parser.add_argument("--d-steps", type=int, default=0, help="critic steps per G step (0: the recipe's)")

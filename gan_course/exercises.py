@@ -445,14 +445,22 @@ def _slerp_hint(got, z0, z1, t, want, error) -> str:
     return f"at t = {t:.2f} your point is off by up to {error:.2g} in one coordinate; {hint}"
 
 
-def _small_critic(seed: int):
-    """A tiny convolutional critic for 28x28 images, its weights fixed by ``seed``."""
+def _small_critic(seed: int, x_hat):
+    """A tiny convolutional critic for images shaped like ``x_hat`` (n, c, 28, 28), its weights fixed by
+    ``seed``, its last layer scaled so that the gradient norms at ``x_hat`` straddle 1 (median 1): a
+    one-sided penalty, or the square of the mean norm, then gives another value than the penalty."""
     import torch
     from torch import nn
 
     with torch.random.fork_rng():
         torch.manual_seed(seed)
-        return nn.Sequential(nn.Conv2d(1, 4, 4, 2, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(4 * 14 * 14, 1))
+        critic = nn.Sequential(nn.Conv2d(x_hat.shape[1], 4, 4, 2, 1), nn.LeakyReLU(0.2), nn.Flatten(),
+                               nn.Linear(4 * 14 * 14, 1))
+    x = x_hat.clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x).sum(), x)
+    with torch.no_grad():
+        critic[-1].weight /= grad.flatten(1).norm(dim=1).median()
+    return critic
 
 
 def _penalty_and_grad(critic, x_hat, norms):
@@ -471,8 +479,9 @@ def check_gradient_penalty(fn) -> bool:
     Algorithm 1), :math:`\frac1n\sum_i(\|\nabla_x f(\hat x_i)\|_2 - 1)^2`, the norm taken over each
     sample's channels and pixels together, as a scalar tensor that keeps its graph
     (``create_graph=True``), so that the critic's weights get its gradient. Tried on image batches
-    (n, 1, 28, 28) with a fixed critic, then with a critic and batch drawn afresh at each check; the
-    package's ``gradient_penalty`` refuses to answer while ``fn`` runs."""
+    (n, 1, 28, 28) with a fixed critic, then on three-channel images (n, 3, 28, 28) with a critic and batch
+    drawn afresh at each check; each critic's gradient norms straddle 1 there. The package's
+    ``gradient_penalty`` refuses to answer while ``fn`` runs."""
     import torch
 
     from gan_course.losses import gradient_penalty
@@ -483,13 +492,20 @@ def check_gradient_penalty(fn) -> bool:
               "sample first: grad.flatten(1).norm(dim=1)"),
              (lambda g: g.flatten(1).pow(2).sum(1), "that is the squared norm; take its square root (the norm)"),
              (lambda g: g.norm().expand(len(g)), "that is one norm over the whole batch; the penalty takes one "
-              "norm per sample")]
+              "norm per sample"),
+             (lambda g: g.norm(dim=(2, 3)), "that is one norm per channel; take one norm per sample, over its "
+              "channels and pixels together"),
+             (lambda g: g.flatten(1).norm(dim=1).clamp(max=1), "that penalty is one-sided: it punishes slopes "
+              "below 1 only; WGAN-GP's (norm - 1)^2 punishes both sides"),
+             (lambda g: g.flatten(1).norm(dim=1).mean().expand(len(g)), "that squares the mean norm's distance "
+              "from 1; the penalty averages each sample's (norm - 1)^2")]
     fresh = _fresh_rng()
-    cases = [(0, 6, torch.Generator().manual_seed(0)),
-             (int(fresh.integers(1, 2**31)), int(fresh.integers(3, 20)), torch.Generator().manual_seed(int(fresh.integers(2**31))))]
-    for i, (seed, n, gen) in enumerate(cases):
-        critic = _small_critic(seed)
-        x_hat = torch.rand(n, 1, 28, 28, generator=gen) * 2 - 1
+    cases = [(0, 6, 1, torch.Generator().manual_seed(0)),
+             (int(fresh.integers(1, 2**31)), int(fresh.integers(3, 20)), 3,
+              torch.Generator().manual_seed(int(fresh.integers(2**31))))]
+    for i, (seed, n, channels, gen) in enumerate(cases):
+        x_hat = torch.rand(n, channels, 28, 28, generator=gen) * 2 - 1
+        critic = _small_critic(seed, x_hat)
         want, want_grad = _penalty_and_grad(critic, x_hat, per_sample)
         got, problem = _call(fn, (critic, x_hat.clone()), "a scalar tensor", (gradient_penalty,))
         if problem:
@@ -498,12 +514,12 @@ def check_gradient_penalty(fn) -> bool:
             return _verdict(False, "return the penalty as a scalar torch tensor")
         value = got.detach().reshape(()).to(want.dtype)  # a float64 answer is compared at float32 precision
         if not torch.isclose(value, want, rtol=1e-4):
-            if i:
-                return _verdict(False, "right on the first batch, wrong on a critic and batch drawn at random: "
-                                       "compute the penalty from critic and x_hat")
             hint = next((h for norms, h in slips if torch.isclose(value, _penalty_and_grad(critic, x_hat, norms)[0],
-                                                                  rtol=1e-4)),
-                        "compare with ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()")
+                                                                  rtol=1e-4)), None)
+            if hint is None and i:
+                return _verdict(False, "right on the first batch, wrong on a critic and three-channel batch drawn at "
+                                       "random: compute the penalty from critic and x_hat, for any number of channels")
+            hint = hint or "compare with ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()"
             return _verdict(False, f"you return {value.item():.4f}, the penalty is {want.item():.4f}; {hint}")
         try:
             (got_grad,) = torch.autograd.grad(got, critic[0].weight)

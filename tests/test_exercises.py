@@ -428,11 +428,16 @@ def test_gradient_penalty_checker(capsys):
     from gan_course.exercises import _small_critic
 
     x_fixed = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
-    right = penalty(lambda g: g.flatten(1).norm(dim=1))(_small_critic(0), x_fixed).item()
+    right = penalty(lambda g: g.flatten(1).norm(dim=1))(_small_critic(0, x_fixed), x_fixed).item()
     memorized = lambda critic, x_hat: right + 0 * critic[0].weight.sum()  # noqa: E731  right on the fixed batch only
     for fn, reason in [(penalty(lambda g: g.norm(2, dim=1)), "over the channel only"),
                        (penalty(lambda g: g.flatten(1).pow(2).sum(1)), "squared norm"),
                        (penalty(lambda g: g.norm().expand(len(g))), "whole batch"),
+                       (penalty(lambda g: g.norm(dim=(2, 3))), "one norm per channel"),  # caught on 3 channels
+                       (penalty(lambda g: g.flatten(1).norm(dim=1).clamp(max=1)), "one-sided"),  # relu(1 - n)^2
+                       (penalty(lambda g: g.flatten(1).norm(dim=1).clamp(min=1)), "the penalty is"),  # relu(n - 1)^2
+                       (penalty(lambda g: g.flatten(1).norm(dim=1).mean().expand(len(g))), "mean norm"),
+                       (penalty(lambda g: g.flatten(1).norm(p=1, dim=1)), "the penalty is"),
                        (penalty(lambda g: g.flatten(1).norm(dim=1), graph=False), "create_graph=True"),
                        (lambda critic, x_hat: gradient_penalty(critic, x_hat, x_hat),
                         "calls gan_course.losses.gradient_penalty"),
