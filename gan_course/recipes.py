@@ -80,7 +80,8 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("wgan-sn", "Miyato et al. 2018, setting A of Table 1 (Adam lr 1e-4, betas (0.5, 0.9), n_dis = 5): the "
                       "Wasserstein critic held Lipschitz by spectral normalization instead of clipping or a penalty",
            losses.Wasserstein, TrainSettings(batch_size=64, d_steps=5, lr_g=1e-4, lr_d=1e-4, betas=(0.5, 0.9)),
-           deviations="the paper trains mostly with the hinge loss; the course keeps the Wasserstein loss so the three "
+           deviations="the paper trains spectrally normalized discriminators with the GAN's standard loss and the hinge "
+                      "loss, not the Wasserstein loss; the course keeps the Wasserstein loss so the three "
                       "critics of lesson 07 differ only in how they are held Lipschitz; the critic must be built "
                       "with spectral_norm=True (the recipe holds no networks)"),
     Recipe("lsgan", "Mao et al. 2017, eq. 2 with the 0-1 coding a, b, c = 0, 1, 1 (c = b: G asks D to call its "
