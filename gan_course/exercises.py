@@ -531,3 +531,71 @@ def check_gradient_penalty(fn) -> bool:
         if i == 0:
             first = value.item()
     return _verdict(True, f"penalty {first:.4f} on the fixed batch; its gradient reaches the critic's weights")
+
+
+def _lsgan_terms(out_real, out_fake, a, b, c):
+    return (0.5 * ((out_real - b) ** 2).mean() + 0.5 * ((out_fake - a) ** 2).mean(),
+            0.5 * ((out_fake - c) ** 2).mean())
+
+
+def check_lsgan_losses(fn) -> bool:
+    r"""Check ``fn(d_real, d_fake, a, b, c)`` -> ``(d_loss, g_loss)``: LSGAN's losses (Mao et al. 2017,
+    eq. 2) from D's raw outputs (no sigmoid), :math:`\tfrac12\mathbb{E}(D(x) - b)^2 + \tfrac12\mathbb{E}(D(G(z)) - a)^2`
+    and :math:`\tfrac12\mathbb{E}(D(G(z)) - c)^2`, as scalar tensors whose gradients reach ``d_real`` and
+    ``d_fake``. Tried with the 0-1-1 and -1/1/0 codings on fixed outputs, then with codes and a batch drawn
+    afresh (outputs up to about +-10, where a sigmoid would flatten them). The package's ``LeastSquares``
+    refuses to answer while ``fn`` runs."""
+    import torch
+
+    from gan_course.losses import LeastSquares
+
+    fresh = _fresh_rng()
+    a, b = sorted(fresh.uniform(-3, 3, 2))
+    cases = [((0.0, 1.0, 1.0), torch.tensor([[0.9], [1.4], [-0.3]]), torch.tensor([[-2.0], [0.1], [3.0], [0.5]])),
+             ((-1.0, 1.0, 0.0), torch.tensor([[0.9], [1.4], [-0.3]]), torch.tensor([[-2.0], [0.1], [3.0], [0.5]])),
+             ((float(a), float(b) + 1.0, float(fresh.uniform(-3, 3))),
+              torch.tensor(fresh.normal(0, 4, (int(fresh.integers(5, 100)), 1)), dtype=torch.float32),
+              torch.tensor(fresh.normal(0, 4, (int(fresh.integers(5, 100)), 1)), dtype=torch.float32))]
+    for i, ((a, b, c), real, fake) in enumerate(cases):
+        d_real, d_fake = real.clone().requires_grad_(True), fake.clone().requires_grad_(True)
+        got, problem = _call(fn, (d_real, d_fake, a, b, c), "a pair (d_loss, g_loss) of scalar tensors",
+                             (LeastSquares.d_terms, LeastSquares.g_terms))
+        if problem:
+            return _verdict(False, problem)
+        if not (isinstance(got, (tuple, list)) and len(got) == 2 and all(torch.is_tensor(t) and t.numel() == 1
+                                                                       and t.requires_grad for t in got)):
+            return _verdict(False, "return a pair (d_loss, g_loss) of scalar tensors computed from d_real and d_fake")
+        values = [t.detach().double().reshape(()) for t in got]
+        want = _lsgan_terms(real.double(), fake.double(), a, b, c)
+        coding = f"a, b, c = {a:g}, {b:g}, {c:g}"
+        for k, (value, target, who) in enumerate(zip(values, want, ("d_loss", "g_loss"))):
+            if torch.isclose(value, target, rtol=1e-5, atol=1e-8):
+                continue
+            if i == 2:
+                return _verdict(False, f"right on the fixed outputs, wrong with {coding} on a batch drawn at random: "
+                                       f"use the arguments a, b, c and the outputs you are given ({who})")
+            s = lambda t: torch.sigmoid(t.double())  # noqa: E731
+            slips = [(_lsgan_terms(s(real), s(fake), a, b, c)[k], "D's output goes into the squares as it is: a "
+                      "sigmoid first brings back the flat gradients LSGAN is meant to avoid"),
+                     (2 * target, "each squared error carries a factor 1/2"),
+                     (_lsgan_terms(real.double(), fake.double(), b, a, c)[k], "D pulls real outputs toward b and "
+                      "fake ones toward a"),
+                     (_lsgan_terms(real.double(), fake.double(), a, b, a)[k], "G pulls its outputs toward c, not a"),
+                     (_lsgan_terms(real.double(), fake.double(), 0.0, 1.0, 1.0)[k], "use the codes a, b, c you are "
+                      "given, not 0, 1, 1"),
+                     (0.5 * ((fake.double() - c) ** 2).sum() if k else
+                      0.5 * ((real.double() - b) ** 2).sum() + 0.5 * ((fake.double() - a) ** 2).sum(),
+                      "average over the batch instead of summing")]
+            hint = next((h for v, h in slips if torch.isclose(value, v, rtol=1e-5)), "compare with the formula above")
+            return _verdict(False, f"with {coding} your {who} is {value.item():.4f}, it should be "
+                                   f"{target.item():.4f}; {hint}")
+        grads = torch.autograd.grad(got[0] + got[1], (d_real, d_fake), allow_unused=True)
+        want_grads = ((real - b) / len(real), (fake - a) / len(fake) + (fake - c) / len(fake))
+        if any(g is None or not torch.allclose(g.double(), w.double(), rtol=1e-4, atol=1e-7)
+               for g, w in zip(grads, want_grads)):
+            return _verdict(False, "the values are right, but their gradients with respect to d_real and d_fake are "
+                                   "not: compute them with torch operations, without detach() or numpy")
+        if i == 0:
+            first = [v.item() for v in values]
+    return _verdict(True, f"d_loss {first[0]:.4f} and g_loss {first[1]:.4f} with a, b, c = 0, 1, 1; both codings and "
+                          "a random one pass")

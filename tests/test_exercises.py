@@ -447,3 +447,36 @@ def test_gradient_penalty_checker(capsys):
         assert not check_gradient_penalty(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_lsgan_losses_checker(capsys):
+    import torch
+    import torch.nn.functional as F
+
+    from gan_course.exercises import check_lsgan_losses
+    from gan_course.losses import LeastSquares
+
+    def right(r, f, a, b, c):
+        return 0.5 * ((r - b) ** 2).mean() + 0.5 * ((f - a) ** 2).mean(), 0.5 * ((f - c) ** 2).mean()
+
+    def with_mse(r, f, a, b, c):
+        return (0.5 * F.mse_loss(r, torch.full_like(r, b)) + 0.5 * F.mse_loss(f, torch.full_like(f, a)),
+                0.5 * F.mse_loss(f, torch.full_like(f, c)))
+
+    for fn in (right, with_mse):
+        assert check_lsgan_losses(fn)
+        assert capsys.readouterr().out.startswith("Correct!")
+    for fn, reason in [(lambda r, f, a, b, c: right(torch.sigmoid(r), torch.sigmoid(f), a, b, c), "a sigmoid"),
+                       (lambda r, f, a, b, c: tuple(2 * t for t in right(r, f, a, b, c)), "factor 1/2"),
+                       (lambda r, f, a, b, c: right(r, f, b, a, c), "toward b"),
+                       (lambda r, f, a, b, c: right(r, f, a, b, a), "toward c, not a"),
+                       (lambda r, f, a, b, c: right(r, f, 0, 1, 1), "not 0, 1, 1"),
+                       (lambda r, f, a, b, c: (right(r, f, a, b, c)[0] * len(r), right(r, f, a, b, c)[1]), "should be"),
+                       (lambda r, f, a, b, c: tuple(torch.tensor(t.item(), requires_grad=True)
+                                                    for t in right(r, f, a, b, c)), "gradients"),
+                       (lambda r, f, a, b, c: (sum(LeastSquares(a=a, b=b, c=c).d_terms(r, f).values()),
+                                               LeastSquares(a=a, b=b, c=c).g_terms(f)["fake"]), "does the exercise"),
+                       (lambda r, f, a, b, c: right(r, f, a, b, c)[0], "a pair")]:
+        assert not check_lsgan_losses(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out

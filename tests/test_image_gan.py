@@ -106,10 +106,11 @@ def test_the_shipped_dcgans_score_as_their_manifest_says_and_beat_the_vae():
     assert sum(class_kls) / 3 <= 0.05  # the goal, on the mean of three seeds
 
 
-@pytest.mark.parametrize("family", ["wgan-clip", "wgan-gp", "wgan-sn"])
+@pytest.mark.parametrize("family", ["wgan-clip", "wgan-gp", "wgan-sn", "lsgan"])
 def test_the_shipped_wgans_score_as_their_manifest_says(family):
-    """Lesson 07's checkpoints: the manifest's figures are what the shipped generators give; WGAN-GP meets
-    its goals (10/10 digits, class KL <= 0.05 on the mean of three seeds, FID within 1.5x DCGAN's) in 10 CPU-minutes."""
+    """Lessons 07-08's checkpoints: the manifest's figures are what the shipped generators give; WGAN-GP meets
+    its goals (10/10 digits, class KL <= 0.05 on the mean of three seeds, FID within 1.5x DCGAN's) in 10 CPU-minutes;
+    the LSGANs keep to the shipped DCGANs' 2,800 steps."""
     from gan_course.checkpoints import pretrained, read_manifest
 
     manifest = read_manifest()
@@ -128,7 +129,24 @@ def test_the_shipped_wgans_score_as_their_manifest_says(family):
         assert metrics["recipe"] == family.replace("-clip", ""), name
         assert metrics["train_cpu_seconds"] <= (600 if family == "wgan-gp" else 660), name  # the goal: 10 CPU-minutes
         scores.append((class_coverage(fake), fid))
+    if family == "lsgan":
+        assert all(manifest[n]["metrics"]["steps"] == manifest["dcgan"]["metrics"]["steps"]
+                   for n in (family, f"{family}-seed1", f"{family}-seed2"))
     if family == "wgan-gp":
         assert all(coverage["classes"] == 10 for coverage, _ in scores)
         assert sum(coverage["class_kl"] for coverage, _ in scores) / 3 <= 0.05
         assert sum(fid for _, fid in scores) / 3 <= 1.5 * dcgan_fid
+
+
+def test_a_course_table_run_trains_its_row_and_refuses_an_unknown_one():
+    from gan_course.checkpoints.zoo import TABLE, table_run
+
+    model, cpu = table_run("LSGAN -1/1/0", 0, quick=True)
+    assert set(model) == {"G", "D"} and 0 < cpu < 60
+    with torch.no_grad():
+        assert model["G"].eval()(torch.randn(3, 64)).shape == (3, 1, 28, 28)
+    assert {row: TABLE[row].keywords.get("recipe") for row in TABLE if "recipe" in TABLE[row].keywords} == {
+        "NS-GAN (DCGAN)": "dcgan", "WGAN, clipping": "wgan", "WGAN-GP": "wgan-gp", "LSGAN 0-1-1": "lsgan",
+        "LSGAN -1/1/0": "lsgan-pearson", "hinge": "hinge"}
+    with pytest.raises(ValueError, match="row="):
+        table_run("DCGAN", 0)

@@ -59,7 +59,8 @@ def _judge(epochs: int, seed: int = 0):
 
 def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int = 32, z_dim: int = 64,
                batch_size: int = 64, lr: float = 2e-3, d_norm: str = "batch", spectral_norm: bool = False,
-               record_every: int = 150, samples: int = 1000, n_show: int = 64, record_name="dcgan-record"):
+               record_every: int = 150, samples: int = 1000, n_show: int = 64, record_name="dcgan-record",
+               evaluate: bool = True):
     """An image GAN of lessons 06-07 on the course's DCGAN networks (:mod:`gan_course.models.dcgan`,
     channels-last tensors): the recipe ``recipe`` of :data:`gan_course.recipes.RECIPES` with both
     learning rates ``lr`` and batch ``batch_size`` (lesson 06 and 07 say why they differ from the
@@ -72,7 +73,7 @@ def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int =
     minus its mean output on those samples (D in eval mode; for a Wasserstein critic, its estimate of
     W1); the training CPU seconds leave out that evaluation; it is saved as the companion checkpoint
     ``record_name`` (None: not kept). Metrics: the last verdict (after the last step; the latent
-    vectors come from seed 1).
+    vectors come from seed 1). With ``evaluate=False``, no verdict and no record: only the training.
     """
     import time
 
@@ -122,23 +123,25 @@ def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int =
         eval_cpu[0] += time.process_time() - start
 
     start = time.process_time()
-    verdict()
-    trainer.run(steps, callbacks=[(record_every, verdict)], progress=False)
-    if steps % record_every:
+    if evaluate:
+        verdict()
+    trainer.run(steps, callbacks=[(record_every, verdict)] if evaluate else [], progress=False)
+    if evaluate and steps % record_every:
         verdict()
     train_cpu = time.process_time() - start - eval_cpu[0]
     model = torch.nn.ModuleDict({"G": G.to(memory_format=torch.contiguous_format),
                                  "D": D.to(memory_format=torch.contiguous_format)})
-    final = {k: record[k][-1] for k in keys}
+    metrics = {k: round(float(record[k][-1]), 4) for k in keys} if evaluate else {}
+    metrics.update(recipe=recipe, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                   train_cpu_seconds=round(train_cpu, 1), heldout_images=len(x_heldout), samples=samples)
+    if not (record_name and evaluate):
+        return model, {"family": "pair", "config": config}, metrics, {}
     history = {k: torch.tensor(v, dtype=torch.float32) for k, v in trainer.history.items()
                if k in ("d_loss", "g_loss", "d_real", "d_fake", "d_loss_penalty")}
     extras = {record_name: {"step": torch.tensor(record.pop("step")), "images": torch.stack(record.pop("images")),
-                               "shares": torch.stack(record.pop("shares")),
-                               **{k: torch.tensor(v) for k, v in record.items()}, **history}}
-    metrics = {k: round(float(v), 4) for k, v in final.items()}
-    metrics.update(recipe=recipe, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
-                   train_cpu_seconds=round(train_cpu, 1), heldout_images=len(x_heldout), samples=samples)
-    return model, {"family": "pair", "config": config}, metrics, (extras if record_name else {})
+                            "shares": torch.stack(record.pop("shares")),
+                            **{k: torch.tensor(v) for k, v in record.items()}, **history}}
+    return model, {"family": "pair", "config": config}, metrics, extras
 
 
 # name -> a function returning (trained model, its spec, its metrics[, {companion name: dict of tensors}])
@@ -156,8 +159,11 @@ RECIPES = {
                        record_name="wgan-gp-record"),
     "wgan-sn": partial(_image_gan, steps=3600, recipe="wgan-sn", lr=3e-4, d_norm="none", spectral_norm=True,
                        record_every=180, n_show=16, record_name="wgan-sn-record"),
+    # lesson 08: least squares (a, b, c = 0, 1, 1) on the shipped DCGAN's budget of 2,800 steps
+    "lsgan": partial(_image_gan, steps=2800, recipe="lsgan", lr=1e-3, record_every=140, n_show=16,
+                     record_name="lsgan-record"),
 }
-for _name in ("wgan-clip", "wgan-gp", "wgan-sn"):
+for _name in ("wgan-clip", "wgan-gp", "wgan-sn", "lsgan"):
     for _seed in (1, 2):
         _steps = RECIPES[_name].keywords["steps"]
         RECIPES[f"{_name}-seed{_seed}"] = partial(RECIPES[_name], seed=_seed, record_every=_steps, record_name=None)
@@ -184,3 +190,39 @@ def reproduce(name: str, directory=None) -> dict:
         save_checkpoint(tensors, companion, command=command, metrics={"made_with": name},
                         directory=directory or SHIPPED)
     return metrics
+
+
+# Lesson 08's course table: every GAN of the course on lesson 06's networks (width 32, z 64, batch 64), with
+# about 300 CPU seconds of one thread each (steps set from each recipe's rate on 2026-12-05's host: about
+# 18 steps per CPU second for one D step per G step, 6.7 with clipping's 5 critic steps, 3.5 with the penalty),
+# and the VAE of lesson 04 (784-400-20 MLP, 100 epochs: about 40 CPU seconds, where its held-out ELBO has levelled).
+# Nothing is shipped from it: the lesson trains the rows, three seeds each (``table_run``).
+TABLE = {
+    "NS-GAN (DCGAN)": partial(_image_gan, steps=5300, recipe="dcgan", lr=2e-3),
+    "WGAN, clipping": partial(_image_gan, steps=2000, recipe="wgan", lr=5e-5),
+    "WGAN-GP": partial(_image_gan, steps=1050, recipe="wgan-gp", lr=3e-4, d_norm="layer"),
+    "LSGAN 0-1-1": partial(_image_gan, steps=5600, recipe="lsgan", lr=1e-3),
+    "LSGAN -1/1/0": partial(_image_gan, steps=5600, recipe="lsgan-pearson", lr=1e-3),
+    "hinge": partial(_image_gan, steps=5500, recipe="hinge", lr=2e-3),
+    "VAE (lesson 04)": partial(_vae, latent_dim=20, epochs=100),
+}
+
+
+def table_run(row: str, seed: int, quick: bool = False):
+    """One run of lesson 08's course table, on one thread: ``TABLE[row]`` with ``seed`` (``quick``: 4 steps
+    or 1 epoch, to check the code path). Returns the trained model (a ``ModuleDict`` with ``G`` and ``D``, or
+    the VAE) and its CPU seconds (training only, for a GAN; the whole run for the VAE). Picklable, so a
+    process pool can run the rows side by side."""
+    import time
+
+    import torch
+
+    if row not in TABLE:
+        raise ValueError(f"row={row!r} is not a row of the course table; use one of {list(TABLE)}")
+    torch.set_num_threads(1)
+    vae = TABLE[row].func is _vae
+    short = ({"epochs": 1} if vae else {"steps": 4}) if quick else {}
+    start = time.process_time()
+    model, _, metrics, *_ = TABLE[row](seed=seed, **({} if vae else {"evaluate": False}), **short)
+    cpu = time.process_time() - start if vae else metrics["train_cpu_seconds"]
+    return model, round(cpu, 1)
