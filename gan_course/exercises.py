@@ -559,7 +559,7 @@ def check_lsgan_losses(fn) -> bool:
     for i, ((a, b, c), real, fake) in enumerate(cases):
         d_real, d_fake = real.clone().requires_grad_(True), fake.clone().requires_grad_(True)
         got, problem = _call(fn, (d_real, d_fake, a, b, c), "a pair (d_loss, g_loss) of scalar tensors",
-                             (LeastSquares.d_terms, LeastSquares.g_terms))
+                             (LeastSquares.d_terms, LeastSquares.g_terms, _lsgan_terms))
         if problem:
             return _verdict(False, problem)
         if not (isinstance(got, (tuple, list)) and len(got) == 2 and all(torch.is_tensor(t) and t.numel() == 1
@@ -581,6 +581,7 @@ def check_lsgan_losses(fn) -> bool:
                      (_lsgan_terms(real.double(), fake.double(), b, a, c)[k], "D pulls real outputs toward b and "
                       "fake ones toward a"),
                      (_lsgan_terms(real.double(), fake.double(), a, b, a)[k], "G pulls its outputs toward c, not a"),
+                     (_lsgan_terms(real.double(), fake.double(), a, b, b)[k], "G pulls its outputs toward c, not b"),
                      (_lsgan_terms(real.double(), fake.double(), 0.0, 1.0, 1.0)[k], "use the codes a, b, c you are "
                       "given, not 0, 1, 1"),
                      (0.5 * ((fake.double() - c) ** 2).sum() if k else

@@ -453,7 +453,7 @@ def test_lsgan_losses_checker(capsys):
     import torch
     import torch.nn.functional as F
 
-    from gan_course.exercises import check_lsgan_losses
+    from gan_course.exercises import _lsgan_terms, check_lsgan_losses
     from gan_course.losses import LeastSquares
 
     def right(r, f, a, b, c):
@@ -471,11 +471,13 @@ def test_lsgan_losses_checker(capsys):
                        (lambda r, f, a, b, c: right(r, f, b, a, c), "toward b"),
                        (lambda r, f, a, b, c: right(r, f, a, b, a), "toward c, not a"),
                        (lambda r, f, a, b, c: right(r, f, 0, 1, 1), "not 0, 1, 1"),
+                       (lambda r, f, a, b, c: right(r, f, a, b, b), "toward c, not b"),
                        (lambda r, f, a, b, c: (right(r, f, a, b, c)[0] * len(r), right(r, f, a, b, c)[1]), "should be"),
                        (lambda r, f, a, b, c: tuple(torch.tensor(t.item(), requires_grad=True)
                                                     for t in right(r, f, a, b, c)), "gradients"),
                        (lambda r, f, a, b, c: (sum(LeastSquares(a=a, b=b, c=c).d_terms(r, f).values()),
                                                LeastSquares(a=a, b=b, c=c).g_terms(f)["fake"]), "does the exercise"),
+                       (lambda r, f, a, b, c: _lsgan_terms(r, f, a, b, c), "does the exercise"),
                        (lambda r, f, a, b, c: right(r, f, a, b, c)[0], "a pair")]:
         assert not check_lsgan_losses(fn)
         out = capsys.readouterr().out
