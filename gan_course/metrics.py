@@ -276,3 +276,32 @@ def judge_scores(fake, real, *, value_range=(-1, 1), judge=None, device=None) ->
     coverage = _coverage_of(logits, 0.02)
     return {"classes": coverage["classes"], "class_kl": coverage["class_kl"], "inception_score": _inception_of(logits),
             "fid": _frechet_of(f_real, f_fake), **_precision_recall_of(f_real, f_fake, 3)}
+
+
+def matched_accuracy(categories, labels) -> dict:
+    """How well unnamed categories (InfoGAN's categorical code, clusters) predict ``labels``, after
+    the best one-to-one matching of categories to labels (the Hungarian algorithm,
+    ``scipy.optimize.linear_sum_assignment``, on the table of counts): the share of observations
+    whose category is matched to their own label. A model never told the labels can find the
+    classes only in an arbitrary order, so its categories are scored this way. With more
+    categories than labels (or fewer) the unmatched ones count as wrong.
+
+    Parameters
+    ----------
+    categories, labels : 1-D sequences of the same length (any values ``numpy.unique`` sorts)
+
+    Returns
+    -------
+    dict with ``accuracy`` (float), ``matching`` (dict category -> label), ``table`` (ndarray of
+    counts, rows: categories, columns: labels) and ``categories``, ``labels`` (the rows' and
+    columns' values).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    from gan_course.information import contingency
+
+    table, cat_values, label_values = contingency(categories, labels)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return {"accuracy": float(table[rows, cols].sum() / table.sum()),
+            "matching": {cat_values[r].item(): label_values[c].item() for r, c in zip(rows, cols)},
+            "table": table, "categories": cat_values, "labels": label_values}
