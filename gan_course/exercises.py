@@ -538,12 +538,22 @@ def _lsgan_terms(out_real, out_fake, a, b, c):
             0.5 * ((out_fake - c) ** 2).mean())
 
 
+def _far_outputs(rng):
+    """A batch of D outputs drawn afresh: N(0, 4^2) values, and at least one beyond +-10 on each side
+    (where a clipped or squashed output would differ)."""
+    import torch
+
+    values = np.concatenate([rng.normal(0, 4, int(rng.integers(5, 100))), rng.uniform(10, 20, 2) * [-1, 1]])
+    return torch.tensor(rng.permutation(values)[:, None], dtype=torch.float32)
+
+
 def check_lsgan_losses(fn) -> bool:
     r"""Check ``fn(d_real, d_fake, a, b, c)`` -> ``(d_loss, g_loss)``: LSGAN's losses (Mao et al. 2017,
     eq. 2) from D's raw outputs (no sigmoid), :math:`\tfrac12\mathbb{E}(D(x) - b)^2 + \tfrac12\mathbb{E}(D(G(z)) - a)^2`
     and :math:`\tfrac12\mathbb{E}(D(G(z)) - c)^2`, as scalar tensors whose gradients reach ``d_real`` and
     ``d_fake``. Tried with the 0-1-1 and -1/1/0 codings on fixed outputs, then with codes and a batch drawn
-    afresh (outputs up to about +-10, where a sigmoid would flatten them). The package's ``LeastSquares``
+    afresh (outputs beyond +-10 among them, where a sigmoid would flatten them and a clip would cut them); the
+    gradients of each loss are checked on their own. The package's ``LeastSquares``
     refuses to answer while ``fn`` runs."""
     import torch
 
@@ -553,9 +563,7 @@ def check_lsgan_losses(fn) -> bool:
     a, b = sorted(fresh.uniform(-3, 3, 2))
     cases = [((0.0, 1.0, 1.0), torch.tensor([[0.9], [1.4], [-0.3]]), torch.tensor([[-2.0], [0.1], [3.0], [0.5]])),
              ((-1.0, 1.0, 0.0), torch.tensor([[0.9], [1.4], [-0.3]]), torch.tensor([[-2.0], [0.1], [3.0], [0.5]])),
-             ((float(a), float(b) + 1.0, float(fresh.uniform(-3, 3))),
-              torch.tensor(fresh.normal(0, 4, (int(fresh.integers(5, 100)), 1)), dtype=torch.float32),
-              torch.tensor(fresh.normal(0, 4, (int(fresh.integers(5, 100)), 1)), dtype=torch.float32))]
+             ((float(a), float(b) + 1.0, float(fresh.uniform(-3, 3))), _far_outputs(fresh), _far_outputs(fresh))]
     for i, ((a, b, c), real, fake) in enumerate(cases):
         d_real, d_fake = real.clone().requires_grad_(True), fake.clone().requires_grad_(True)
         got, problem = _call(fn, (d_real, d_fake, a, b, c), "a pair (d_loss, g_loss) of scalar tensors",
@@ -563,8 +571,12 @@ def check_lsgan_losses(fn) -> bool:
         if problem:
             return _verdict(False, problem)
         if not (isinstance(got, (tuple, list)) and len(got) == 2 and all(torch.is_tensor(t) and t.numel() == 1
-                                                                       and t.requires_grad for t in got)):
+                                                                       for t in got)):
             return _verdict(False, "return a pair (d_loss, g_loss) of scalar tensors computed from d_real and d_fake")
+        for t, who in zip(got, ("d_loss", "g_loss")):
+            if not t.requires_grad:
+                return _verdict(False, f"your {who} carries no gradient back to D's outputs: compute it with torch "
+                                       "operations on d_real and d_fake, without detach(), numpy or item()")
         values = [t.detach().double().reshape(()) for t in got]
         want = _lsgan_terms(real.double(), fake.double(), a, b, c)
         coding = f"a, b, c = {a:g}, {b:g}, {c:g}"
@@ -590,12 +602,14 @@ def check_lsgan_losses(fn) -> bool:
             hint = next((h for v, h in slips if torch.isclose(value, v, rtol=1e-5)), "compare with the formula above")
             return _verdict(False, f"with {coding} your {who} is {value.item():.4f}, it should be "
                                    f"{target.item():.4f}; {hint}")
-        grads = torch.autograd.grad(got[0] + got[1], (d_real, d_fake), allow_unused=True)
-        want_grads = ((real - b) / len(real), (fake - a) / len(fake) + (fake - c) / len(fake))
-        if any(g is None or not torch.allclose(g.double(), w.double(), rtol=1e-4, atol=1e-7)
-               for g, w in zip(grads, want_grads)):
-            return _verdict(False, "the values are right, but their gradients with respect to d_real and d_fake are "
-                                   "not: compute them with torch operations, without detach() or numpy")
+        zero = torch.zeros_like(real)
+        for t, who, want_grads in ((got[0], "d_loss", ((real - b) / len(real), (fake - a) / len(fake))),
+                                   (got[1], "g_loss", (zero, (fake - c) / len(fake)))):
+            grads = torch.autograd.grad(t, (d_real, d_fake), retain_graph=True, allow_unused=True)
+            grads = [torch.zeros_like(w) if g is None else g for g, w in zip(grads, want_grads)]
+            if not all(torch.allclose(g.double(), w.double(), rtol=1e-4, atol=1e-7) for g, w in zip(grads, want_grads)):
+                return _verdict(False, f"the values are right, but the gradient of your {who} with respect to d_real "
+                                       "and d_fake is not: compute it with torch operations, without detach() or numpy")
         if i == 0:
             first = [v.item() for v in values]
     return _verdict(True, f"d_loss {first[0]:.4f} and g_loss {first[1]:.4f} with a, b, c = 0, 1, 1; both codings and "

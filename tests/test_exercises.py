@@ -474,11 +474,18 @@ def test_lsgan_losses_checker(capsys):
                        (lambda r, f, a, b, c: right(r, f, a, b, b), "toward c, not b"),
                        (lambda r, f, a, b, c: (right(r, f, a, b, c)[0] * len(r), right(r, f, a, b, c)[1]), "should be"),
                        (lambda r, f, a, b, c: tuple(torch.tensor(t.item(), requires_grad=True)
-                                                    for t in right(r, f, a, b, c)), "gradients"),
+                                                    for t in right(r, f, a, b, c)), "gradient of your"),
                        (lambda r, f, a, b, c: (sum(LeastSquares(a=a, b=b, c=c).d_terms(r, f).values()),
                                                LeastSquares(a=a, b=b, c=c).g_terms(f)["fake"]), "does the exercise"),
                        (lambda r, f, a, b, c: _lsgan_terms(r, f, a, b, c), "does the exercise"),
-                       (lambda r, f, a, b, c: right(r, f, a, b, c)[0], "a pair")]:
+                       (lambda r, f, a, b, c: right(r, f, a, b, c)[0], "a pair"),
+                       # a review found these: outputs clipped at +-10 (passed when the random batch stayed inside),
+                       # G's loss detached, and gradients moved from one loss to the other (checked only summed)
+                       (lambda r, f, a, b, c: right(r.clamp(-10, 10), f.clamp(-10, 10), a, b, c), "random"),
+                       (lambda r, f, a, b, c: (right(r, f, a, b, c)[0], right(r, f, a, b, c)[1].detach()), "detach()"),
+                       (lambda r, f, a, b, c: (right(r, f, a, b, c)[0] + right(r, f, a, b, c)[1]
+                                               - right(r, f, a, b, c)[1].detach(),
+                                               right(r, f, a, b, c)[1].detach() + 0 * f.sum()), "gradient of your")]:
         assert not check_lsgan_losses(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
