@@ -426,3 +426,37 @@ def test_sliders_hold_exact_grid_values_that_the_browser_cannot_round():
     for bad in (-1.0, 0.0, "fast"):
         with pytest.raises(ValueError, match="lr G"):
             lr.value = bad
+
+
+def test_code_dashboard_draws_g_at_the_chosen_codes_and_sweeps_each_continuous_code():
+    import torch
+
+    from gan_course.latents import InfoCodes
+    from gan_course.models.dcgan import Generator
+    from gan_course.models.judge import Judge
+    from gan_course.widgets import CodeDashboard
+
+    codes = InfoCodes(z_dim=6, n_cat=4, n_cont=2)
+    G = Generator(z_dim=6, width=4, cond_dim=6, seed=0).eval()
+    judge = Judge(width=4, n_features=8, seed=0).eval()
+    dash = CodeDashboard(G, codes, judge=judge, names={2: "a seven"}, category=1, noise=5, n_sweep=3)
+    dash.category.value, dash.cont[0].value, dash.cont[1].value = 2, 0.5, -0.3
+    z = torch.randn(1, 6, generator=torch.Generator().manual_seed(5))
+    c = torch.tensor([[0.0, 0.0, 1.0, 0.0, 0.5, -0.3]])
+    with torch.no_grad():
+        want = G(z, c)
+        np.testing.assert_allclose(dash.big.get_array(), want[0, 0].numpy(), atol=1e-6)
+        p = torch.softmax(judge(want), dim=1)[0]
+        swept = G(z.expand(3, -1), torch.tensor([[0, 0, 1, 0, v, -0.3] for v in (-2.0, 0.0, 2.0)]))
+    assert dash.values == {"category": 2, "c2": 0.5, "c3": -0.3, "judge reads": int(p.argmax()),
+                           "with probability": pytest.approx(float(p.max()), rel=1e-5)}
+    np.testing.assert_allclose(dash.rows[1].get_array()[2:30, 2:30], swept[0, 0].numpy(), atol=1e-6)  # c2 = -2 first
+    assert "2 (a seven)" in [label for label, _ in dash.category.options]
+    with pytest.raises(ValueError, match="G is in training mode"):
+        CodeDashboard(G.train(), codes)
+    with pytest.raises(ValueError, match="code of 6"):
+        CodeDashboard(Generator(z_dim=6, width=4, cond_dim=5).eval(), codes)
+    with pytest.raises(ValueError, match="category=4"):
+        CodeDashboard(G.eval(), codes, category=4)
+    with pytest.raises(ValueError, match="codes must be an InfoCodes"):
+        CodeDashboard(G, 6)
