@@ -17,7 +17,7 @@ class CodeDashboard(Dashboard):
     [-1, 1] is where training drew the codes; the sweeps go twice as far, where G was never fed).
     ``z`` comes from the seed ``noise``. With ``judge`` the readout gives the judge's label of
     the large digit and its probability; ``names`` (category -> text, e.g. the matched digit)
-    labels the categories.
+    labels the categories. The first two continuous codes get sliders; any further ones stay at 0.
 
     Parameters
     ----------
@@ -60,7 +60,7 @@ class CodeDashboard(Dashboard):
         ax_big.set_axis_off()
         ax_big.set_title("G(z, c)")
         self.rows = []
-        titles = [f"every category at these c2, c3", *[f"c{i + 2} from -2 to 2 (training drew -1 to 1)"
+        titles = ["every category at these c2, c3", *[f"c{i + 2} from -2 to 2 (training drew -1 to 1)"
                                                         for i in range(len(self.cont))]]
         for r, title in enumerate(titles):
             ax = fig.add_subplot(grid[r, 1])
