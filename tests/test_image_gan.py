@@ -83,6 +83,33 @@ def test_reproduce_a_spectral_norm_wgan_records_its_critic(tmp_path, monkeypatch
     assert gap == pytest.approx(record["critic_gap"][-1].item(), rel=1e-4, abs=1e-6)
 
 
+def test_reproduce_infogan_keeps_q_and_records_the_code_terms_and_the_matched_accuracy(tmp_path, monkeypatch):
+    """Lesson 09's run: the pair holds G, D and the Q head; the record's accuracy is the matched accuracy
+    of the judge's labels of the saved G's samples, and every step's code terms are kept."""
+    from functools import partial
+
+    from gan_course.checkpoints import load_checkpoint, pretrained, zoo
+    from gan_course.metrics import matched_accuracy
+
+    monkeypatch.setitem(zoo.RECIPES, "infogan", partial(zoo.RECIPES["infogan"], steps=3, record_every=2, width=8,
+                                                        samples=200))
+    metrics = zoo.reproduce("infogan", directory=tmp_path)
+    model = pretrained("infogan", directory=tmp_path)
+    assert sorted(model) == ["D", "G", "Q"] and model["G"].cond_dim == 12 and model["D"].features
+    record = load_checkpoint("infogan-record", directory=tmp_path)
+    assert record["step"].tolist() == [0, 2, 3] and record["images"].shape == (3, 80, 1, 28, 28)
+    assert len(record["g_loss_info_cat"]) == 3 and (record["g_loss_info_cat"] > 0).all()
+    gen = torch.Generator().manual_seed(1)
+    z = torch.randn(200, 16, generator=gen)
+    cats = torch.arange(200) % 10
+    c = torch.cat([torch.nn.functional.one_hot(cats, 10).float(), torch.rand(200, 2, generator=gen) * 2 - 1], 1)
+    with torch.no_grad():
+        labels = pretrained("judge")(model["G"](z, c)).argmax(1)
+    assert matched_accuracy(cats, labels)["accuracy"] == pytest.approx(metrics["accuracy"], abs=1e-4)
+    table = torch.tensor(metrics["table"])  # rows: the 10 categories, columns: the labels the judge gave
+    assert table.shape[0] == 10 and table.sum() == 200 and (table.sum(1) == 20).all()
+
+
 def test_the_shipped_dcgans_score_as_their_manifest_says_and_beat_the_vae():
     from gan_course.checkpoints import pretrained, read_manifest
 
