@@ -614,3 +614,77 @@ def check_lsgan_losses(fn) -> bool:
             first = [v.item() for v in values]
     return _verdict(True, f"d_loss {first[0]:.4f} and g_loss {first[1]:.4f} with a, b, c = 0, 1, 1; both codings and "
                           "a random one pass")
+
+
+def _info_bound(logits, category):
+    import math
+
+    import torch
+
+    log_q = torch.log_softmax(logits, dim=1).gather(1, category.reshape(-1, 1))
+    return math.log(logits.shape[1]) + log_q.mean()
+
+
+def check_info_bound(fn) -> bool:
+    r"""Check ``fn(logits, category)`` -> InfoGAN's lower bound :math:`L_I = H(c) + \mathbb{E}\log Q(c \mid x)`
+    (Chen et al. 2016, eq. 4) in nats, as a scalar tensor: ``logits`` (n, K) are Q's raw scores for a batch of
+    generated images, ``category`` (n,) the categories G was given, drawn uniformly from K, so
+    :math:`H(c) = \log K`; :math:`\log Q(c \mid x)` is the log-softmax of the logits at the given category,
+    averaged over the batch. Tried on fixed logits, then on a batch drawn afresh (another K, scores beyond
+    +-10, where a softmax taken twice shows); the gradient with respect to ``logits`` is checked too. The
+    package's ``InfoGAN.code_terms`` refuses to answer while ``fn`` runs."""
+    import math
+
+    import torch
+
+    from gan_course.losses import InfoGAN
+
+    fresh = _fresh_rng()
+    k = int(fresh.choice([5, 7, 12]))
+    n = int(fresh.integers(20, 80))
+    far = torch.tensor(fresh.normal(0, 6, (n, k)), dtype=torch.float32)
+    far[0, 0], far[1, -1] = 15.0, -15.0
+    cases = [(torch.tensor([[2.0, 0.5, -1.0], [0.0, 3.0, 0.0], [1.0, 1.0, 1.0], [-2.0, 0.0, 4.0]]),
+              torch.tensor([0, 1, 2, 2])),
+             (far, torch.tensor(fresh.integers(0, k, n)))]
+    for i, (logits, category) in enumerate(cases):
+        scores = logits.clone().requires_grad_(True)
+        got, problem = _call(fn, (scores, category), "a scalar tensor: L_I in nats", (InfoGAN.code_terms,))
+        if problem:
+            return _verdict(False, problem)
+        if not (torch.is_tensor(got) and got.numel() == 1):
+            return _verdict(False, "return one number as a scalar tensor computed from logits")
+        if not got.requires_grad:
+            return _verdict(False, "your bound carries no gradient back to the logits: compute it with torch "
+                                   "operations, without detach(), numpy or item()")
+        value, want = got.detach().double().reshape(()), _info_bound(logits.double(), category)
+        if not torch.isclose(value, want, rtol=1e-5, atol=1e-7):
+            lq = torch.log_softmax(logits.double(), 1).gather(1, category.reshape(-1, 1))
+            clamped = torch.log(torch.softmax(logits.double(), 1) + 1e-8).gather(1, category.reshape(-1, 1))
+            slips = [(_info_bound(torch.softmax(logits.double(), 1), category), "the logits go through one softmax "
+                      "only: a softmax before a cross-entropy (which takes its own log-softmax) caps Q's confidence"),
+                     (lq.mean(), "add H(c) = log K: the bound is H(c) + E log Q(c|x)"),
+                     (-lq.mean(), "that is the cross-entropy, the loss; the bound is H(c) minus it"),
+                     (-want, "mind the sign: the bound is H(c) + E log Q(c|x), at most log K"),
+                     (want / math.log(2), "in nats, please: natural logarithms, not base 2"),
+                     (math.log(logits.shape[1]) + lq.sum(), "average log Q over the batch instead of summing"),
+                     (math.log(10) + lq.mean(), "H(c) is log K for the K columns of logits, not log 10"),
+                     (math.log(logits.shape[1]) + clamped.mean(), "take torch.log_softmax: a small constant added "
+                      "inside log(softmax) changes the bound where Q is confidently wrong")]
+            hint = next((h for v, h in slips if torch.isclose(value, torch.as_tensor(v, dtype=torch.float64),
+                                                               rtol=1e-5)), None)
+            if hint is None and i == 1:
+                hint = f"right on the fixed batch, wrong on one drawn at random with K = {k} categories: H(c) is log K " \
+                       "for the K columns of logits, and use the batch you are given"
+            return _verdict(False, f"your bound is {value.item():.4f}, it should be {want.item():.4f}; "
+                                   f"{hint or 'compare with the formula above'}")
+        (grad,) = torch.autograd.grad(got, scores)
+        one_hot = torch.nn.functional.one_hot(category, logits.shape[1]).double()
+        want_grad = (one_hot - torch.softmax(logits.double(), 1)) / len(logits)
+        if not torch.allclose(grad.double(), want_grad, rtol=1e-4, atol=1e-7):
+            return _verdict(False, "the value is right, but its gradient with respect to the logits is not: compute "
+                                   "it with torch operations, without detach() or numpy")
+        if i == 0:
+            first = value.item()
+    return _verdict(True, f"L_I = {first:.4f} nats on the fixed batch (ceiling log 3 = {math.log(3):.4f}); a batch "
+                          f"drawn at random with K = {k} passes too")

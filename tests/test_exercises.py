@@ -489,3 +489,48 @@ def test_lsgan_losses_checker(capsys):
         assert not check_lsgan_losses(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_info_bound_checker(capsys):
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    from gan_course.exercises import check_info_bound
+    from gan_course.latents import InfoCodes
+    from gan_course.losses import InfoGAN
+
+    def right(logits, c):
+        return math.log(logits.shape[1]) - F.cross_entropy(logits, c)
+
+    def by_hand(logits, c):
+        log_q = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+        return math.log(logits.shape[1]) + log_q[torch.arange(len(c)), c].mean()
+
+    for fn in (right, by_hand):
+        assert check_info_bound(fn)
+        assert capsys.readouterr().out.startswith("Correct!")
+
+    def package(logits, c):
+        loss = InfoGAN(None, torch.nn.Identity(), InfoCodes(2, logits.shape[1], 0))
+        return math.log(logits.shape[1]) - loss.code_terms(logits, F.one_hot(c, logits.shape[1]).float())["info_cat"]
+
+    for fn, reason in [(lambda lg, c: right(torch.softmax(lg, 1), c), "one softmax"),
+                       (lambda lg, c: -F.cross_entropy(lg, c), "add H(c)"),
+                       (lambda lg, c: F.cross_entropy(lg, c), "the cross-entropy"),
+                       (lambda lg, c: -right(lg, c), "sign"),
+                       (lambda lg, c: right(lg, c) / math.log(2), "nats"),
+                       (lambda lg, c: math.log(lg.shape[1]) - F.cross_entropy(lg, c, reduction="sum"), "summing"),
+                       (lambda lg, c: math.log(10) - F.cross_entropy(lg, c), "not log 10"),
+                       (lambda lg, c: math.log(3) - F.cross_entropy(lg, c), "drawn at random"),
+                       (lambda lg, c: math.log(lg.shape[1]) + torch.log(torch.softmax(lg, 1) + 1e-8)[
+                           torch.arange(len(c)), c].mean(), "log_softmax"),
+                       (lambda lg, c: right(lg.clamp(-10, 10), c), "drawn at random"),
+                       (lambda lg, c: right(lg, c).detach(), "no gradient"),
+                       (lambda lg, c: right(lg, c).detach() + 0 * lg.sum(), "gradient"),
+                       (lambda lg, c: right(lg, c).reshape(1).repeat(2), "one number"),
+                       (package, "does the exercise")]:
+        assert not check_info_bound(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet:") and reason in out, out
