@@ -23,8 +23,8 @@ import time
 
 import numpy as np
 
-from gan_course.widgets import (DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer, LatentWalk,
-                                ParallelLinesDashboard, PushforwardDashboard, SaturationDashboard, SnapshotScrubber)
+from gan_course.widgets import (CodeDashboard, DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer,
+                                LatentWalk, ParallelLinesDashboard, PushforwardDashboard, SaturationDashboard, SnapshotScrubber)
 
 
 def latent_explorer(live):
@@ -50,6 +50,16 @@ def snapshot_scrubber(live):
     return SnapshotScrubber({k: v.numpy() for k, v in load_checkpoint("dcgan-record").items()}, live=live)
 
 
+def code_dashboard(live):
+    """Lesson 09's codes on the shipped InfoGAN (a step draws 1 + 10 + 2 x 9 digits and asks the judge about one)."""
+    from gan_course.checkpoints import pretrained
+    from gan_course.recipes import RECIPES
+
+    G = pretrained("infogan")["G"]
+    codes = RECIPES["infogan"].make_latent(z_dim=G.z_dim, n_cont=G.cond_dim - 10)
+    return CodeDashboard(G, codes, judge=pretrained("judge"), live=live)
+
+
 # dashboard factory, the slider to move, and the values it sweeps through
 DASHBOARDS = {
     "PushforwardDashboard": (PushforwardDashboard, "a_slider", np.linspace(0.0, 3.0, 31)),
@@ -61,11 +71,14 @@ DASHBOARDS = {
     "LatentExplorer": (latent_explorer, "z1", np.linspace(-3.0, 3.0, 31)),
     "LatentWalk": (latent_walk, "t", np.linspace(0.0, 1.0, 51)),
     "SnapshotScrubber": (snapshot_scrubber, "step", None),  # sweeps the record's steps
+    "CodeDashboard": (code_dashboard, "cont.0", np.linspace(-1.0, 1.0, 21)),  # its first continuous code, c2
 }
 
 
 def time_steps(dash, slider_name, values, steps, full_redraw=False):
-    slider = getattr(dash, slider_name)
+    slider = dash
+    for part in slider_name.split("."):  # "cont.0": the first of the list dash.cont
+        slider = slider[int(part)] if part.isdigit() else getattr(slider, part)
     if values is None:  # a selection slider: its own options
         values = list(slider.options)
     times = []
