@@ -239,3 +239,26 @@ def test_lesson_03_dashboards_keep_the_values_code_gave_them(lab, page):
     expected = ParallelLinesDashboard(theta=0.6, live=False).values
     expect(readout).to_contain_text(f"θ = 0.6   W1 = {expected['W1']:.4g}", timeout=30_000)
     assert_redrawn(page, figure, picture, lesson)
+
+
+def test_lesson_09_runs_and_a_code_slider_changes_the_digit(lab, page):
+    from playwright.sync_api import expect
+
+    from gan_course.checkpoints import pretrained
+    from gan_course.recipes import RECIPES
+    from gan_course.widgets import CodeDashboard
+
+    lesson = ROOT / "notebooks" / "09_infogan.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    readout = panel.locator(".gc-readout").first
+    expect(readout).to_contain_text("c2 = 0.8", timeout=30_000)  # the lesson's cell set it from code
+    category = int(re.search(r"category = (\d+)", readout.text_content()).group(1))  # the matching is the budget's
+    figure, picture = step_first_slider(page, panel, 2)  # c2 is the first slider, steps of 0.1
+    G = pretrained("infogan")["G"].eval()
+    codes = RECIPES["infogan"].make_latent(z_dim=G.z_dim, n_cont=G.cond_dim - 10)
+    expected = CodeDashboard(G, codes, judge=pretrained("judge"), category=category, noise=3, live=False)
+    expected.cont[0].value = 1.0
+    expect(readout).to_contain_text("c2 = 1", timeout=30_000)
+    expect(readout).to_contain_text(f"judge reads = {expected.values['judge reads']}")
+    expect(readout).to_contain_text(f"with probability = {expected.values['with probability']:.4g}")
+    assert_redrawn(page, figure, picture, lesson)
