@@ -54,10 +54,8 @@ def main(argv=None):
     loss = InfoGAN(NonSaturating(), QHead(D.n_features, 10 + a.cont, seed=a.seed + 2000), codes, a.weight)
     settings = TrainSettings(batch_size=a.batch, lr_g=a.lr_g, lr_d=a.lr_d, betas=(0.5, 0.999), seed=a.seed)
     trainer = Trainer(G, D, loss, x_train.contiguous(memory_format=torch.channels_last), codes, settings, device="cpu")
-    gen = torch.Generator().manual_seed(99)
-    z = torch.randn(1000, a.z, generator=gen)
     cats = torch.arange(1000) % 10
-    c = torch.cat([torch.nn.functional.one_hot(cats, 10).float(), torch.rand(1000, a.cont, generator=gen) * 2 - 1], 1)
+    z, c = codes.with_categories(cats, torch.Generator().manual_seed(99))
     print(vars(a))
     cpu = 0.0
     if a.warmup:

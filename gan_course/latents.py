@@ -95,6 +95,20 @@ class InfoCodes(Gaussian):
         cont = torch.rand((n, self.n_cont), generator=generator, device=device) * 2 - 1
         return z, torch.cat([_one_hot(cat, self.n_cat), cont], dim=1)
 
+    def with_categories(self, categories, generator=None):
+        """``(z, c)`` for the given categories: z ~ N(0, I) drawn first, then the continuous codes
+        ~ U(-1, 1); fixed evaluation codes (a category per sample, e.g. ``torch.arange(n) % n_cat``)."""
+        import torch
+
+        categories = torch.as_tensor(categories)
+        if categories.ndim != 1 or categories.dtype in (torch.float16, torch.float32, torch.float64, torch.bool) \
+                or len(categories) == 0 or not (0 <= int(categories.min()) and int(categories.max()) < self.n_cat):
+            raise ValueError(f"categories must be a non-empty 1-D integer tensor with values in 0 .. {self.n_cat - 1}, "
+                             f"got {categories!r}")
+        z = _gaussian(len(categories), self.shape, generator, None)
+        cont = torch.rand((len(categories), self.n_cont), generator=generator) * 2 - 1
+        return z, torch.cat([_one_hot(categories.long(), self.n_cat), cont], dim=1)
+
     def split(self, c):
         """``(category indices (n,), continuous codes (n, n_cont))`` of a condition ``c``."""
         return c[:, : self.n_cat].argmax(dim=1), c[:, self.n_cat:]

@@ -48,6 +48,20 @@ def test_info_codes_are_one_categorical_and_uniform_continuous_codes_that_split_
     assert codes.condition_of(torch.tensor([1])) is None  # D never sees the codes
 
 
+def test_info_codes_for_given_categories_draw_z_then_the_continuous_codes():
+    codes = InfoCodes(z_dim=5, n_cat=4, n_cont=2)
+    cats = torch.tensor([3, 0, 1, 1, 2])
+    z, c = codes.with_categories(cats, torch.Generator().manual_seed(1))
+    g = torch.Generator().manual_seed(1)  # the order the shipped records were evaluated with
+    assert torch.equal(z, torch.randn(5, 5, generator=g))
+    assert torch.equal(c[:, 4:], torch.rand(5, 2, generator=g) * 2 - 1)
+    assert torch.equal(codes.split(c)[0], cats) and torch.equal(c[:, :4].sum(1), torch.ones(5))
+    for bad in (torch.tensor([4]), torch.tensor([-1]), torch.tensor([0.5]), torch.zeros(2, 2, dtype=torch.long),
+                torch.tensor([], dtype=torch.long)):
+        with pytest.raises(ValueError, match="categories"):
+            codes.with_categories(bad)
+
+
 def test_lerp_and_slerp_against_their_formulas_and_the_shell():
     from gan_course.latents import lerp, slerp
 

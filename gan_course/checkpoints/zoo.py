@@ -187,11 +187,8 @@ def _infogan(steps: int, seed: int = 0, *, z_dim: int = 16, n_cont: int = 2, wid
     trainer = Trainer(G, D, recipe.make_loss(q_head=Q, codes=codes, weight=weight),
                       x_train.contiguous(memory_format=torch.channels_last), codes,
                       recipe.settings_with(batch_size=batch_size, seed=seed), device="cpu")
-    gen = torch.Generator().manual_seed(1)
-    z_eval = torch.randn(samples, z_dim, generator=gen)
     cats = torch.arange(samples) % 10
-    c_eval = torch.cat([torch.nn.functional.one_hot(cats, 10).float(),
-                        torch.rand(samples, n_cont, generator=gen) * 2 - 1], 1)
+    z_eval, c_eval = codes.with_categories(cats, torch.Generator().manual_seed(1))
     z_show = torch.randn(8, z_dim, generator=torch.Generator().manual_seed(1234)).repeat(10, 1)
     c_show = torch.cat([torch.nn.functional.one_hot(torch.arange(10).repeat_interleave(8), 10).float(),
                         torch.zeros(80, n_cont)], 1)
