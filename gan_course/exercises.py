@@ -631,7 +631,8 @@ def check_info_bound(fn) -> bool:
     generated images, ``category`` (n,) the categories G was given, drawn uniformly from K, so
     :math:`H(c) = \log K`; :math:`\log Q(c \mid x)` is the log-softmax of the logits at the given category,
     averaged over the batch. Tried on fixed logits, then on a batch drawn afresh (another K, scores beyond
-    +-10, where a softmax taken twice shows); the gradient with respect to ``logits`` is checked too. The
+    +-10, where a softmax taken twice shows), then K = 6 columns with only categories 0-2 in the batch and
+    scores 30-40 apart (where H(c) from the batch, or a clamp, shows); the gradient with respect to ``logits`` is checked too. The
     package's ``InfoGAN.code_terms`` refuses to answer while ``fn`` runs."""
     import math
 
@@ -646,7 +647,10 @@ def check_info_bound(fn) -> bool:
     far[0, 0], far[1, -1] = 15.0, -15.0
     cases = [(torch.tensor([[2.0, 0.5, -1.0], [0.0, 3.0, 0.0], [1.0, 1.0, 1.0], [-2.0, 0.0, 4.0]]),
               torch.tensor([0, 1, 2, 2])),
-             (far, torch.tensor(fresh.integers(0, k, n)))]
+             (far, torch.tensor(fresh.integers(0, k, n))),
+             # K = 6 while the batch holds only categories 0-2 (H(c) is still log 6), scores 30-40 apart
+             (torch.tensor([[30.0, 0, 0, 0, 0, 0], [0, -30, 0, 0, 0, 0], [40, 0, 0, 0, 0, 0], [1, 2, 0.5, 0, 0, 0]]),
+              torch.tensor([0, 1, 2, 1]))]
     for i, (logits, category) in enumerate(cases):
         scores = logits.clone().requires_grad_(True)
         got, problem = _call(fn, (scores, category), "a scalar tensor: L_I in nats", (InfoGAN.code_terms,))
@@ -675,10 +679,18 @@ def check_info_bound(fn) -> bool:
                                                                rtol=1e-5)), None)
             if hint is None and i == 1:
                 hint = f"right on the fixed batch, wrong on one drawn at random with K = {k} categories: H(c) is log K " \
-                       "for the K columns of logits, and use the batch you are given"
+                       "for the K columns of logits, use the batch you are given, and take torch.log_softmax (no clamp)"
+            if hint is None and i == 2:
+                hint = "wrong on a batch of K = 6 columns that holds only categories 0-2, with scores 30-40 apart: " \
+                       "H(c) is log K for the K columns of logits (not the categories the batch happens to hold), " \
+                       "and take torch.log_softmax: a clamp or a constant inside log(softmax) changes the bound where " \
+                       "Q is confidently wrong"
             return _verdict(False, f"your bound is {value.item():.4f}, it should be {want.item():.4f}; "
                                    f"{hint or 'compare with the formula above'}")
-        (grad,) = torch.autograd.grad(got, scores)
+        (grad,) = torch.autograd.grad(got, scores, allow_unused=True)
+        if grad is None:
+            return _verdict(False, "your bound carries no gradient back to the logits: compute it from logits with "
+                                   "torch operations, without detach(), numpy or item()")
         one_hot = torch.nn.functional.one_hot(category, logits.shape[1]).double()
         want_grad = (one_hot - torch.softmax(logits.double(), 1)) / len(logits)
         if not torch.allclose(grad.double(), want_grad, rtol=1e-4, atol=1e-7):
