@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from gan_course.widgets import (CodeDashboard, DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer,
+from gan_course.widgets import (CodeDashboard, DigitDashboard, DivergenceDashboard, EarthMoverDashboard, KLFitDashboard, LatentExplorer,
                                 LatentWalk, ParallelLinesDashboard, PushforwardDashboard, SaturationDashboard, SnapshotScrubber)
 
 
@@ -60,6 +60,13 @@ def code_dashboard(live):
     return CodeDashboard(G, codes, judge=pretrained("judge"), live=live)
 
 
+def digit_dashboard(live):
+    """Lesson 10's conditional GAN (a step draws 1 + 10 + 10 digits and asks the judge about all 21)."""
+    from gan_course.checkpoints import pretrained
+
+    return DigitDashboard(pretrained("cgan")["G"].eval(), judge=pretrained("judge"), live=live)
+
+
 # dashboard factory, the slider to move, and the values it sweeps through
 DASHBOARDS = {
     "PushforwardDashboard": (PushforwardDashboard, "a_slider", np.linspace(0.0, 3.0, 31)),
@@ -72,6 +79,7 @@ DASHBOARDS = {
     "LatentWalk": (latent_walk, "t", np.linspace(0.0, 1.0, 51)),
     "SnapshotScrubber": (snapshot_scrubber, "step", None),  # sweeps the record's steps
     "CodeDashboard": (code_dashboard, "cont.0", np.linspace(-1.0, 1.0, 21)),  # its first continuous code, c2
+    "DigitDashboard": (digit_dashboard, "walk", np.linspace(0.0, 1.0, 21)),
 }
 
 

@@ -700,3 +700,73 @@ def check_info_bound(fn) -> bool:
             first = value.item()
     return _verdict(True, f"L_I = {first:.4f} nats on the fixed batch (ceiling log 3 = {math.log(3):.4f}); a batch "
                           f"drawn at random with K = {k} passes too")
+
+
+def _frechet(f_real, f_fake, ddof: int = 1) -> float:
+    """The Frechet distance of Gaussians fitted to two feature sets (float64; the matrix square root
+    through the eigenvalues of S_r S_f, as torchmetrics computes it)."""
+    mu_r, mu_f = f_real.mean(0), f_fake.mean(0)
+    s_r, s_f = np.cov(f_real, rowvar=False, ddof=ddof), np.cov(f_fake, rowvar=False, ddof=ddof)
+    root_trace = np.sqrt(np.linalg.eigvals(s_r @ s_f).astype(complex)).real.sum()
+    return float(((mu_r - mu_f) ** 2).sum() + np.trace(s_r) + np.trace(s_f) - 2 * root_trace)
+
+
+def _gaussian_features(rng, n: int, d: int, shift: float):
+    mix = rng.normal(0, 1, (d, d)) / np.sqrt(d)  # correlated features: covariances that do not commute
+    return rng.normal(0, 1, (n, d)) @ mix + shift * rng.normal(0, 1, d)
+
+
+def check_frechet_distance(fn) -> bool:
+    r"""Check ``fn(f_real, f_fake)`` -> the Frechet distance (FID's formula, Heusel et al. 2017, eq. 6) between
+    Gaussians fitted to two feature sets, numpy arrays (n, d) and (m, d), as a float:
+    :math:`\lVert\mu_r - \mu_f\rVert^2 + \operatorname{Tr}\big(\Sigma_r + \Sigma_f - 2(\Sigma_r\Sigma_f)^{1/2}\big)`,
+    with unbiased covariances (divided by n - 1, as ``numpy.cov``). Tried on a fixed pair of 3-D sets of 12
+    and 15 points (few points: the n - 1 shows), then on sets drawn afresh (another d, unequal sizes,
+    correlated features whose covariances do not commute), and on a set against itself (0). The package's
+    ``frechet_distance`` and torchmetrics' FID refuse to answer while ``fn`` runs; ``scipy.linalg.sqrtm`` is
+    allowed. Tolerance: 1e-3 relative, or 1e-4 of Tr(S_r) + Tr(S_f) near 0 (float32 arithmetic loses about that where the traces cancel)."""
+    from torchmetrics.image import fid as tm_fid
+
+    from gan_course import metrics
+    from scipy.linalg import sqrtm
+
+    fresh = _fresh_rng()
+    fixed = np.random.default_rng(10)
+    d = int(fresh.choice([4, 5, 7]))
+    cases = [(_gaussian_features(fixed, 12, 3, 0.0), _gaussian_features(fixed, 15, 3, 1.0)),
+             (_gaussian_features(fresh, int(fresh.integers(30, 60)), d, 0.5),
+              _gaussian_features(fresh, int(fresh.integers(60, 90)), d, 0.5))]
+    cases.append((cases[1][0], cases[1][0].copy()))
+    forbid = (metrics.frechet_distance, metrics._frechet_of, tm_fid._compute_fid,
+              tm_fid.FrechetInceptionDistance.compute)
+    for i, (f_real, f_fake) in enumerate(cases):
+        got, problem = _call(fn, (f_real, f_fake), "one number: the distance", forbid, _number)
+        if problem:
+            return _verdict(False, problem)
+        want = _frechet(f_real, f_fake)
+        scale = np.trace(np.cov(f_real, rowvar=False)) + np.trace(np.cov(f_fake, rowvar=False))
+        if not np.isclose(got, want, rtol=1e-3, atol=1e-4 * scale):  # float32 loses about 1e-4 where the traces cancel
+            s_r, s_f = np.cov(f_real, rowvar=False), np.cov(f_fake, rowvar=False)
+            mean_term = ((f_real.mean(0) - f_fake.mean(0)) ** 2).sum()
+            slips = [(_frechet(f_real, f_fake, ddof=0), "divide the covariances by n - 1 (numpy.cov's default), "
+                      "not by n"),
+                     (np.sqrt(max(want, 0)), "FID is the squared Frechet distance: do not take its square root"),
+                     (want - mean_term + np.sqrt(mean_term), "the mean term is the squared distance "
+                      "||mu_r - mu_f||^2"),
+                     (mean_term + np.trace(s_r + s_f - 2 * (sqrtm(s_r) @ sqrtm(s_f)).real), "sqrt(S_r) sqrt(S_f) "
+                      "equals (S_r S_f)^(1/2) only when the covariances commute; take the square root of the product"),
+                     (mean_term + np.trace(s_r) + np.trace(s_f) - 2 * np.trace(np.sqrt(np.abs(s_r * s_f))),
+                      "(S_r S_f)^(1/2) is a matrix square root of the matrix product, not an element-wise one"),
+                     (want + np.trace(sqrtm(s_r @ s_f).real), "the cross term is -2 Tr((S_r S_f)^(1/2))")]
+            hint = next((h for v, h in slips if np.isclose(got, v, rtol=1e-3)), None)
+            if hint is None and i == 1:
+                hint = f"right on the fixed sets, wrong on sets drawn at random (d = {d}, {len(f_real)} real and " \
+                       f"{len(f_fake)} fake points): use the arrays you are given, features in columns"
+            if hint is None and i == 2:
+                hint = "a set against itself must give 0"
+            return _verdict(False, f"your distance is {got:.6f}, it should be {want:.6f}; "
+                                   f"{hint or 'compare with the formula above'}")
+        if i == 0:
+            first = got
+    return _verdict(True, f"{first:.4f} on the fixed 3-D sets; sets drawn at random with d = {d} pass too, and a set "
+                          "against itself gives 0")

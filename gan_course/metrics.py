@@ -212,6 +212,27 @@ def precision_recall(real, fake, *, k: int = 3, value_range=(-1, 1), judge=None,
     return _precision_recall_of(f_real, f_fake, k)
 
 
+def knn_precision_recall(real, fake, *, k: int = 3) -> dict:
+    """:func:`precision_recall` on points or features given as they are: ``real`` (n, d) and ``fake`` (m, d),
+    arrays or tensors (the 2-D toys of lesson 05, or any features). Each real point gets a ball reaching
+    its k-th nearest real neighbour; ``precision`` is the share of fake points inside some real ball,
+    ``recall`` the share of real points inside some fake ball (built the same way from the fake points)."""
+    import torch
+
+    k = check_count("k", k, 1)
+    sets = []
+    for name, points in (("real", real), ("fake", fake)):
+        points = torch.as_tensor(np.asarray(points.detach().cpu() if hasattr(points, "detach") else points,
+                                            dtype=np.float64))
+        if points.ndim != 2:
+            raise ValueError(f"{name} must be points of shape (n, d), got shape {tuple(points.shape)}")
+        check_all_finite(name, points)
+        sets.append(points)
+    if sets[0].shape[1] != sets[1].shape[1]:
+        raise ValueError(f"real and fake must have the same dimension d, got {sets[0].shape[1]} and {sets[1].shape[1]}")
+    return _precision_recall_of(*sets, k)
+
+
 def _precision_recall_of(f_real, f_fake, k: int) -> dict:
     f_real, f_fake = f_real.double(), f_fake.double()
     if min(len(f_real), len(f_fake)) <= k:
@@ -276,6 +297,17 @@ def judge_scores(fake, real, *, value_range=(-1, 1), judge=None, device=None) ->
     coverage = _coverage_of(logits, 0.02)
     return {"classes": coverage["classes"], "class_kl": coverage["class_kl"], "inception_score": _inception_of(logits),
             "fid": _frechet_of(f_real, f_fake), **_precision_recall_of(f_real, f_fake, 3)}
+
+
+def scorecard(fake, train, heldout, *, judge=None, device=None) -> dict:
+    """Every figure of the course's results table for one image set: :func:`judge_scores` of ``fake``
+    against the held-out digits ``heldout``, and :func:`memorization` against the training digits ``train``
+    (``nn_distance``: the median distance of a sample to its nearest training digit, ``heldout_nn`` the same
+    for the held-out digits, ``copies`` the share of samples nearer than 99% of held-out digits are).
+    All three are images in [-1, 1] (:func:`gan_course.checkpoints.sample_images` gives every model's so)."""
+    scores = judge_scores(fake, heldout, judge=judge, device=device)
+    near = memorization(fake, train, heldout)
+    return {**scores, "nn_distance": near["median"], "heldout_nn": near["heldout_median"], "copies": near["copies"]}
 
 
 def matched_accuracy(categories, labels) -> dict:

@@ -110,3 +110,29 @@ def test_a_manifest_cannot_point_outside_its_folder(saved):
     (directory / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="must be a file name"):
         load_checkpoint("tiny-mlp", directory=directory)
+
+
+def test_sample_images_feeds_each_family_what_it_was_trained_on():
+    from gan_course.checkpoints import pretrained, sample_images
+    from gan_course.latents import InfoCodes
+
+    for name in ("dcgan", "infogan", "cgan", "vae-z20"):
+        images, labels = sample_images(name, 20, seed=4)
+        again, _ = sample_images(name, 20, seed=4)
+        assert images.shape == (20, 1, 28, 28) and images.min() >= -1 and images.max() <= 1, name
+        assert torch.equal(images, again) and not torch.equal(images, sample_images(name, 20, seed=5)[0]), name
+        assert (labels is None) == (name != "cgan"), name
+    rng = torch.Generator().manual_seed(4)
+    G = pretrained("dcgan")["G"]
+    with torch.no_grad():
+        assert torch.equal(sample_images("dcgan", 6, seed=4)[0], G(torch.randn(6, G.z_dim, generator=rng)))
+        G = pretrained("infogan")["G"]
+        z, c = InfoCodes(G.z_dim, 10, 2).with_categories(torch.arange(6) % 10, torch.Generator().manual_seed(4))
+        assert torch.equal(sample_images("infogan", 6, seed=4)[0], G(z, c))
+        vae = pretrained("vae-z20")
+        assert torch.allclose(sample_images("vae-z20", 6, seed=4)[0],
+                              vae.sample(6, generator=torch.Generator().manual_seed(4)) * 2 - 1)
+    with pytest.raises(ValueError, match="not a generative model"):
+        sample_images("judge", 4)
+    with pytest.raises(ValueError, match="n"):
+        sample_images("dcgan", 0)

@@ -541,3 +541,71 @@ def test_info_bound_checker(capsys):
         assert not check_info_bound(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and reason in out, out
+
+
+def test_frechet_distance_checker(capsys):
+    import torch
+    from scipy.linalg import sqrtm
+
+    from gan_course.exercises import check_frechet_distance
+
+    def parts(a, b, ddof=1):
+        return ((a.mean(0) - b.mean(0)) ** 2).sum(), np.cov(a, rowvar=False, ddof=ddof), np.cov(b, rowvar=False, ddof=ddof)
+
+    def right(a, b):
+        m, s1, s2 = parts(a, b)
+        return m + np.trace(s1 + s2 - 2 * sqrtm(s1 @ s2).real)
+
+    def with_torch(a, b):  # float32 tensors and the eigenvalue route
+        a, b = torch.tensor(a, dtype=torch.float32), torch.tensor(b, dtype=torch.float32)
+        s1, s2 = torch.cov(a.T), torch.cov(b.T)
+        return ((a.mean(0) - b.mean(0)) ** 2).sum() + s1.trace() + s2.trace() \
+            - 2 * torch.linalg.eigvals(s1 @ s2).sqrt().real.sum()
+
+    for fn in (right, with_torch):
+        assert check_frechet_distance(fn)
+        assert capsys.readouterr().out.startswith("Correct!")
+
+    def library(a, b):
+        from gan_course.metrics import _frechet_of
+        return _frechet_of(torch.tensor(a), torch.tensor(b))
+
+    def torchmetrics_fid(a, b):
+        from torchmetrics.image.fid import _compute_fid
+        t = lambda x: torch.tensor(x)  # noqa: E731
+        return _compute_fid(t(a.mean(0)), t(np.cov(a, rowvar=False)), t(b.mean(0)), t(np.cov(b, rowvar=False)))
+
+    def biased(a, b):
+        m, s1, s2 = parts(a, b, ddof=0)
+        return m + np.trace(s1 + s2 - 2 * sqrtm(s1 @ s2).real)
+
+    def split_roots(a, b):
+        m, s1, s2 = parts(a, b)
+        return m + np.trace(s1 + s2 - 2 * (sqrtm(s1) @ sqrtm(s2)).real)
+
+    def elementwise(a, b):
+        m, s1, s2 = parts(a, b)
+        return m + np.trace(s1) + np.trace(s2) - 2 * np.trace(np.sqrt(np.abs(s1 * s2)))
+
+    def unsquared_mean(a, b):
+        m, s1, s2 = parts(a, b)
+        return np.sqrt(m) + np.trace(s1 + s2 - 2 * sqrtm(s1 @ s2).real)
+
+    def near_miss(a, b):  # 1% off: ten times the checker's tolerance
+        return right(a, b) * (1 + 1e-2)
+
+    fixed_value = [None]
+
+    def written_in(a, b):  # the fixed case's answer, whatever the input
+        fixed_value[0] = fixed_value[0] or right(a, b)
+        return fixed_value[0]
+
+    for fn, reason in [(library, "does the exercise for you"), (torchmetrics_fid, "does the exercise for you"),
+                       (biased, "n - 1"), (split_roots, "commute"), (elementwise, "element-wise"),
+                       (lambda a, b: np.sqrt(right(a, b)), "square root"), (unsquared_mean, "squared distance"),
+                       (near_miss, "compare with the formula"), (written_in, "drawn at random"),
+                       (lambda a, b: right(a, b) + 0.01, "compare with the formula"), (lambda a, b: None, "None"),
+                       (lambda a, b: np.ones(2), "one number"), (lambda a, b: (a.sort(0), right(a, b))[1], "in place")]:
+        assert not check_frechet_distance(fn)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet") and reason in out, (reason, out)

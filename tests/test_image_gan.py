@@ -110,6 +110,48 @@ def test_reproduce_infogan_keeps_q_and_records_the_code_terms_and_the_matched_ac
     assert table.shape[0] == 10 and table.sum() == 200 and (table.sum(1) == 20).all()
 
 
+def test_reproduce_cgan_records_the_judges_agreement_with_the_requested_digit(tmp_path, monkeypatch):
+    """Lesson 10's run: G(z, y) and a projection D(x, y); the record's agreement is the share of the saved G's
+    samples (an equal number per digit, noise from seed 1) that the judge reads as the digit asked for."""
+    from functools import partial
+
+    from gan_course.checkpoints import load_checkpoint, pretrained, zoo
+
+    monkeypatch.setitem(zoo.RECIPES, "cgan", partial(zoo.RECIPES["cgan"], steps=3, record_every=2, width=8, samples=200))
+    metrics = zoo.reproduce("cgan", directory=tmp_path)
+    model = pretrained("cgan", directory=tmp_path)
+    assert model["G"].cond_dim == 10 and model["D"].cond_dim == 10
+    record = load_checkpoint("cgan-record", directory=tmp_path)
+    assert record["step"].tolist() == [0, 2, 3] and record["images"].shape == (3, 80, 1, 28, 28)
+    digits = torch.arange(200) % 10
+    z = torch.randn(200, 64, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        hit = (pretrained("judge")(model["G"](z, torch.nn.functional.one_hot(digits, 10).float())).argmax(1) == digits)
+    assert metrics["agreement"] == pytest.approx(hit.float().mean().item(), abs=1e-4)
+    per_digit = [hit[digits == d].float().mean().item() for d in range(10)]
+    assert metrics["per_digit"] == pytest.approx(per_digit, abs=1e-4) and metrics["worst_digit"] == pytest.approx(min(per_digit))
+    assert record["agreement"][-1].item() == pytest.approx(metrics["agreement"])
+
+
+def test_the_shipped_cgans_agree_with_the_requested_digit_as_their_manifest_says():
+    """The goal of lesson 10: the judge reads the requested digit on >= 97% of the samples, 10/10 digits, within
+    600 training CPU-seconds (the manifest's figures on 1,000 samples, recomputed from the shipped weights)."""
+    from gan_course.checkpoints import pretrained, read_manifest, sample_images
+
+    manifest = read_manifest()
+    judge = pretrained("judge")
+    for name in ("cgan", "cgan-seed1", "cgan-seed2"):
+        metrics = manifest[name]["metrics"]
+        z = torch.randn(1000, 64, generator=torch.Generator().manual_seed(1))
+        digits = torch.arange(1000) % 10
+        with torch.no_grad():
+            read = judge(pretrained(name)["G"](z, torch.nn.functional.one_hot(digits, 10).float())).argmax(1)
+        assert (read == digits).float().mean().item() == pytest.approx(metrics["agreement"], abs=1e-4), name
+        assert metrics["agreement"] >= 0.97 and metrics["worst_digit"] >= 0.9 and metrics["train_cpu_seconds"] <= 600
+    images, labels = sample_images("cgan", 30, seed=3)  # the digits in turn
+    assert labels.tolist() == [k % 10 for k in range(30)] and images.shape == (30, 1, 28, 28)
+
+
 def test_the_shipped_dcgans_score_as_their_manifest_says_and_beat_the_vae():
     from gan_course.checkpoints import pretrained, read_manifest
 

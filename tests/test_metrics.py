@@ -275,3 +275,37 @@ def test_a_judge_in_train_mode_is_read_in_eval_mode(digits):
     judge = pretrained("judge")
     expected = judge_outputs(judge, x_held)[0]
     assert torch.equal(judge_outputs(judge.train(), x_held)[0], expected)
+
+
+def test_knn_precision_recall_on_points_matches_scikit_learn_and_reads_collapse_and_spread():
+    from gan_course.metrics import knn_precision_recall
+
+    rng = np.random.default_rng(1)
+    real = rng.normal(0, 1, (400, 2))
+    fake = rng.normal(0.5, 0.6, (300, 2))
+    ours = knn_precision_recall(real, torch.tensor(fake), k=3)
+    assert (ours["precision"], ours["recall"]) == pytest.approx(sklearn_precision_recall(real, fake, k=3))
+    collapsed = knn_precision_recall(real, np.repeat(real[:1], 50, axis=0))  # every sample on one real point
+    assert collapsed == {"precision": 1.0, "recall": 1 / 400}
+    spread = knn_precision_recall(real, rng.normal(0, 4, (400, 2)))  # four times wider: covers, often unrealistic
+    assert spread["precision"] < 0.5 and spread["recall"] > 0.95
+    with pytest.raises(ValueError, match="real must be points"):
+        knn_precision_recall(real[:, 0], fake)
+    with pytest.raises(ValueError, match="same dimension"):
+        knn_precision_recall(real, fake[:, :1])
+    with pytest.raises(ValueError, match="fake holds 1 NaN"):
+        knn_precision_recall(real, np.r_[fake, [[np.nan, 0]]])
+    with pytest.raises(ValueError, match="k=3 needs more than k"):
+        knn_precision_recall(real[:3], fake)
+
+
+def test_scorecard_is_judge_scores_and_memorization_together(digits):
+    from gan_course.metrics import scorecard
+
+    x_train, _, x_held, _ = digits
+    fake = x_train[:300]  # replayed training digits: every one a copy
+    card = scorecard(fake, x_train, x_held, device="cpu")
+    near = memorization(fake, x_train, x_held)
+    assert {k: card[k] for k in ("fid", "precision", "recall", "classes")} == pytest.approx(
+        {k: v for k, v in judge_scores(fake, x_held, device="cpu").items() if k in ("fid", "precision", "recall", "classes")})
+    assert card["copies"] == 1 and card["nn_distance"] == 0 and card["heldout_nn"] == pytest.approx(near["heldout_median"])

@@ -460,3 +460,45 @@ def test_code_dashboard_draws_g_at_the_chosen_codes_and_sweeps_each_continuous_c
         CodeDashboard(G.eval(), codes, category=4)
     with pytest.raises(ValueError, match="codes must be an InfoCodes"):
         CodeDashboard(G, 6)
+
+
+def test_digit_dashboard_draws_the_chosen_digit_on_the_slerp_walk_and_counts_agreement():
+    import torch
+
+    from gan_course.latents import slerp
+    from gan_course.models.dcgan import Generator
+    from gan_course.models.judge import Judge
+    from gan_course.widgets import DigitDashboard
+
+    G = Generator(z_dim=6, width=4, cond_dim=10, seed=0).eval()
+    judge = Judge(width=4, n_features=8, seed=0).eval()
+    dash = DigitDashboard(G, judge=judge, digit=1, noise=5, n_writers=3)
+    dash.digit.value, dash.walk.value = 7, 0.25
+    z0, z1 = (torch.randn(1, 6, generator=torch.Generator().manual_seed(s))[0] for s in (5, 6))
+    z = slerp(z0, z1, 0.25)
+    writers = torch.randn(3, 6, generator=torch.Generator().manual_seed(7))
+    one_hot = lambda labels: torch.nn.functional.one_hot(torch.tensor(labels), 10).float()  # noqa: E731
+    with torch.no_grad():
+        want = G(z, one_hot([7]))
+        every_digit = G(z.expand(10, -1), one_hot(list(range(10))))
+        more = G(writers, one_hot([7] * 3))
+        shown = torch.cat([want, every_digit, more])
+        p = torch.softmax(judge(shown), dim=1)
+    np.testing.assert_allclose(dash.big.get_array(), want[0, 0].numpy(), atol=1e-6)
+    np.testing.assert_allclose(dash.rows[0].get_array()[2:30, 2 + 30 * 3:30 + 30 * 3], every_digit[3, 0].numpy(), atol=1e-6)
+    np.testing.assert_allclose(dash.rows[1].get_array()[2:30, 32:60], more[1, 0].numpy(), atol=1e-6)
+    agree = int((p.argmax(1) == torch.tensor([7, *range(10), 7, 7, 7])).sum())
+    assert dash.values == {"digit": 7, "judge reads": int(p[0].argmax()),
+                           "with probability": pytest.approx(float(p[0].max()), rel=1e-5),
+                           "judge agrees (all shown)": f"{agree} of 14"}
+    dash.walk.value = 1.0  # the end of the walk is the next seed's noise
+    with torch.no_grad():
+        np.testing.assert_allclose(dash.big.get_array(), G(z1[None], one_hot([7]))[0, 0].numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match="G is in training mode"):
+        DigitDashboard(G.train())
+    with pytest.raises(ValueError, match="conditional generator"):
+        DigitDashboard(Generator(z_dim=6, width=4).eval())
+    with pytest.raises(ValueError, match="digit=10"):
+        DigitDashboard(G.eval(), digit=10)
+    with pytest.raises(ValueError, match="n_writers=0"):
+        DigitDashboard(G, n_writers=0)

@@ -126,3 +126,37 @@ def pretrained(name: str, *, directory=SHIPPED, device=None):
     model = build(spec)
     model.load_state_dict(state)
     return model.to(device or "cpu").eval()
+
+
+def sample_images(name: str, n: int, *, seed: int = 0, directory=SHIPPED, device=None):
+    """``n`` images (n, 1, 28, 28) in [-1, 1] from the shipped generative model ``name``, on the CPU.
+
+    Every family is fed what it was trained on, from ``torch.Generator().manual_seed(seed)``: a GAN
+    ``G(z)`` with z ~ N(0, I); an InfoGAN ``G(z, c)`` with its codes (categories in turn, 0, 1, 2, ...,
+    continuous codes U(-1, 1)); a conditional GAN ``G(z, y)`` with the digits in turn (so every digit gets
+    n / 10 images); a VAE its decoder's pixel means for z ~ N(0, I), rescaled from [0, 1]. Returns
+    ``(images, labels)``: the digits asked for (a conditional GAN), else None.
+    """
+    import torch
+
+    from gan_course._checks import check_count
+
+    n = check_count("n", n, 1)
+    model = pretrained(name, directory=directory, device=device)
+    rng = torch.Generator().manual_seed(seed)
+    dev = next(model.parameters()).device
+    with torch.no_grad():
+        if not isinstance(model, torch.nn.ModuleDict):
+            if not hasattr(model, "sample"):
+                raise ValueError(f"name={name!r} is not a generative model (a GAN or a VAE)")
+            return (model.sample(n, generator=rng) * 2 - 1).cpu(), None  # a VAE
+        G, turn = model["G"], torch.arange(n) % 10
+        if "Q" in model:  # InfoGAN: Cat(10) and the rest U(-1, 1)
+            from gan_course.latents import InfoCodes
+
+            z, c = InfoCodes(G.z_dim, 10, G.cond_dim - 10).with_categories(turn, rng)
+            return G(z.to(dev), c.to(dev)).cpu(), None
+        z = torch.randn(n, G.z_dim, generator=rng).to(dev)
+        if not G.cond_dim:
+            return G(z).cpu(), None
+        return G(z, torch.nn.functional.one_hot(turn, G.cond_dim).float().to(dev)).cpu(), turn

@@ -15,6 +15,7 @@ picture where widgets cannot run. ipywidgets is imported here only, never by
 """
 
 from gan_course.widgets.base import Dashboard
+from gan_course.widgets.conditional import DigitDashboard
 from gan_course.widgets.divergence import DivergenceDashboard, KLFitDashboard
 from gan_course.widgets.images import LatentWalk, SnapshotScrubber
 from gan_course.widgets.infogan import CodeDashboard
@@ -24,6 +25,6 @@ from gan_course.widgets.vae import BetaDashboard, LatentExplorer
 from gan_course.widgets.saturation import SaturationDashboard
 from gan_course.widgets.wasserstein import EarthMoverDashboard, ParallelLinesDashboard
 
-__all__ = ["BetaDashboard", "CodeDashboard", "Dashboard", "DivergenceDashboard", "EarthMoverDashboard", "GANLabDashboard",
+__all__ = ["BetaDashboard", "CodeDashboard", "Dashboard", "DigitDashboard", "DivergenceDashboard", "EarthMoverDashboard", "GANLabDashboard",
            "KLFitDashboard", "LatentExplorer", "LatentWalk", "ParallelLinesDashboard", "PushforwardDashboard",
            "SaturationDashboard", "SnapshotScrubber"]
