@@ -299,13 +299,14 @@ def judge_scores(fake, real, *, value_range=(-1, 1), judge=None, device=None) ->
             "fid": _frechet_of(f_real, f_fake), **_precision_recall_of(f_real, f_fake, 3)}
 
 
-def scorecard(fake, train, heldout, *, judge=None, device=None) -> dict:
+def scorecard(fake, train, heldout, *, heldout_outputs=None, judge=None, device=None) -> dict:
     """Every figure of the course's results table for one image set: :func:`judge_scores` of ``fake``
     against the held-out digits ``heldout``, and :func:`memorization` against the training digits ``train``
     (``nn_distance``: the median distance of a sample to its nearest training digit, ``heldout_nn`` the same
     for the held-out digits, ``copies`` the share of samples nearer than 99% of held-out digits are).
-    All three are images in [-1, 1] (:func:`gan_course.checkpoints.sample_images` gives every model's so)."""
-    scores = judge_scores(fake, heldout, judge=judge, device=device)
+    All three are images in [-1, 1] (:func:`gan_course.checkpoints.sample_images` gives every model's so).
+    ``heldout_outputs``: ``judge_outputs(judge, heldout)``, to read the held-out digits once for many rows."""
+    scores = judge_scores(fake, heldout if heldout_outputs is None else heldout_outputs, judge=judge, device=device)
     near = memorization(fake, train, heldout)
     return {**scores, "nn_distance": near["median"], "heldout_nn": near["heldout_median"], "copies": near["copies"]}
 

@@ -262,3 +262,24 @@ def test_lesson_09_runs_and_a_code_slider_changes_the_digit(lab, page):
     expect(readout).to_contain_text(f"judge reads = {expected.values['judge reads']}")
     expect(readout).to_contain_text(f"with probability = {expected.values['with probability']:.4g}")
     assert_redrawn(page, figure, picture, lesson)
+
+
+def test_lesson_10_runs_and_the_digit_dashboard_answers_its_walk_and_its_digit(lab, page):
+    from playwright.sync_api import expect
+
+    from gan_course.checkpoints import pretrained
+    from gan_course.widgets import DigitDashboard
+
+    lesson = ROOT / "notebooks" / "10_conditional_and_evaluation.ipynb"
+    panel = run_all(page, lab[0], lesson)
+    readout = panel.locator(".gc-readout").first
+    expect(readout).to_contain_text("digit = 7", timeout=30_000)  # the lesson's cell set digit 7, walk 0.5
+    figure, picture = step_first_slider(page, panel, 2)  # z walk, steps of 0.05: 0.5 -> 0.6
+    expected = DigitDashboard(pretrained("cgan")["G"].eval(), judge=pretrained("judge"), digit=7, noise=0, live=False)
+    expected.walk.value = 0.6
+    expect(readout).to_contain_text(f"with probability = {expected.values['with probability']:.4g}", timeout=30_000)
+    assert_redrawn(page, figure, picture, lesson)
+    panel.locator(".widget-dropdown select").first.select_option(label="2")  # ask for a 2 instead
+    expected.digit.value = 2
+    expect(readout).to_contain_text(f"digit = 2   judge reads = {expected.values['judge reads']}   with probability = "
+                                    f"{expected.values['with probability']:.4g}", timeout=30_000)

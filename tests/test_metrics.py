@@ -309,3 +309,7 @@ def test_scorecard_is_judge_scores_and_memorization_together(digits):
     assert {k: card[k] for k in ("fid", "precision", "recall", "classes")} == pytest.approx(
         {k: v for k, v in judge_scores(fake, x_held, device="cpu").items() if k in ("fid", "precision", "recall", "classes")})
     assert card["copies"] == 1 and card["nn_distance"] == 0 and card["heldout_nn"] == pytest.approx(near["heldout_median"])
+    from gan_course.judge import judge_outputs
+    from gan_course.checkpoints import pretrained
+    read_once = scorecard(fake, x_train, x_held, heldout_outputs=judge_outputs(pretrained("judge"), x_held), device="cpu")
+    assert read_once == pytest.approx(card)
