@@ -57,6 +57,27 @@ def _judge(epochs: int, seed: int = 0):
     return model, {"family": "judge", "config": config}, metrics
 
 
+def _train_with_record(trainer, steps: int, record_every: int, verdict, evaluate: bool = True) -> float:
+    """Run ``trainer`` for ``steps``, calling ``verdict()`` at step 0, every ``record_every`` steps and after
+    the last (with ``evaluate``); return the training CPU seconds, the verdicts' own time left out."""
+    import time
+
+    spent = [0.0]
+
+    def timed(_trainer=None):
+        start = time.process_time()
+        verdict()
+        spent[0] += time.process_time() - start
+
+    start = time.process_time()
+    if evaluate:
+        timed()
+    trainer.run(steps, callbacks=[(record_every, timed)] if evaluate else [], progress=False)
+    if evaluate and steps % record_every:
+        timed()
+    return time.process_time() - start - spent[0]
+
+
 def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int = 32, z_dim: int = 64,
                batch_size: int = 64, lr: float = 2e-3, d_norm: str = "batch", spectral_norm: bool = False,
                record_every: int = 150, samples: int = 1000, n_show: int = 64, record_name="dcgan-record",
@@ -75,8 +96,6 @@ def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int =
     ``record_name`` (None: not kept). Metrics: the last verdict (after the last step; the latent
     vectors come from seed 1). With ``evaluate=False``, no verdict and no record: only the training.
     """
-    import time
-
     import torch
 
     from gan_course.checkpoints import pretrained
@@ -101,7 +120,6 @@ def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int =
     z_eval = torch.randn(samples, z_dim, generator=torch.Generator().manual_seed(1))
     keys = ("fid", "inception_score", "classes", "class_kl", "precision", "recall", "critic_gap")
     record = {"step": [], "images": [], "shares": [], **{k: [] for k in keys}}
-    eval_cpu = [0.0]
 
     def evaluated(net, x):
         net.eval()
@@ -110,8 +128,7 @@ def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int =
         net.train()
         return out
 
-    def verdict(_trainer=None):
-        start = time.process_time()
+    def verdict():
         fake = evaluated(G, z_eval)
         scores = judge_scores(fake, x_heldout, judge=judge, device="cpu")
         scores["critic_gap"] = (evaluated(D, x_heldout).mean() - evaluated(D, fake).mean()).item()
@@ -120,15 +137,8 @@ def _image_gan(steps: int, seed: int = 0, *, recipe: str = "dcgan", width: int =
         record["shares"].append(torch.tensor(class_coverage(fake, judge=judge, device="cpu")["shares"]))
         for key in keys:
             record[key].append(float(scores[key]))
-        eval_cpu[0] += time.process_time() - start
 
-    start = time.process_time()
-    if evaluate:
-        verdict()
-    trainer.run(steps, callbacks=[(record_every, verdict)] if evaluate else [], progress=False)
-    if evaluate and steps % record_every:
-        verdict()
-    train_cpu = time.process_time() - start - eval_cpu[0]
+    train_cpu = _train_with_record(trainer, steps, record_every, verdict, evaluate)
     model = torch.nn.ModuleDict({"G": G.to(memory_format=torch.contiguous_format),
                                  "D": D.to(memory_format=torch.contiguous_format)})
     metrics = {k: round(float(record[k][-1]), 4) for k in keys} if evaluate else {}
@@ -160,8 +170,6 @@ def _infogan(steps: int, seed: int = 0, *, z_dim: int = 16, n_cont: int = 2, wid
     nats) and losses. Training CPU seconds leave out that evaluation. Metrics: the last verdict, with the
     matching (category -> digit) and the table of counts (rows: categories, columns: judge labels).
     """
-    import time
-
     import torch
 
     from gan_course.checkpoints import pretrained
@@ -195,10 +203,8 @@ def _infogan(steps: int, seed: int = 0, *, z_dim: int = 16, n_cont: int = 2, wid
     keys = ("accuracy", "fid", "classes", "class_kl")
     record = {"step": [], "images": [], **{k: [] for k in keys}}
     last = {}
-    eval_cpu = [0.0]
 
-    def verdict(_trainer=None):
-        start = time.process_time()
+    def verdict():
         G.eval()
         with torch.no_grad():
             fake = G(z_eval, c_eval).contiguous()
@@ -211,14 +217,8 @@ def _infogan(steps: int, seed: int = 0, *, z_dim: int = 16, n_cont: int = 2, wid
         record["step"].append(trainer.steps_done)
         for key in keys:
             record[key].append(float(scores[key]))
-        eval_cpu[0] += time.process_time() - start
 
-    start = time.process_time()
-    verdict()
-    trainer.run(steps, callbacks=[(record_every, verdict)], progress=False)
-    if steps % record_every:
-        verdict()
-    train_cpu = time.process_time() - start - eval_cpu[0]
+    train_cpu = _train_with_record(trainer, steps, record_every, verdict)
     model = torch.nn.ModuleDict({"G": G.to(memory_format=torch.contiguous_format),
                                  "D": D.to(memory_format=torch.contiguous_format), "Q": Q})
     metrics = {k: round(float(record[k][-1]), 4) for k in keys}
@@ -247,8 +247,6 @@ def _cgan(steps: int, seed: int = 0, *, z_dim: int = 64, width: int = 32, batch_
     the judge's FID, classes and class KL of the same images; and G's images of 10 digits x 8 fixed noise
     vectors (uint8). Training CPU seconds leave out that evaluation. Metrics: the last verdict.
     """
-    import time
-
     import torch
 
     from gan_course.checkpoints import pretrained
@@ -275,10 +273,8 @@ def _cgan(steps: int, seed: int = 0, *, z_dim: int = 64, width: int = 32, batch_
     c_eval, c_show = (torch.nn.functional.one_hot(d, 10).float() for d in (digits, torch.arange(10).repeat_interleave(8)))
     keys = ("agreement", "worst_digit", "fid", "classes", "class_kl")
     record = {"step": [], "images": [], "per_digit": [], **{k: [] for k in keys}}
-    eval_cpu = [0.0]
 
-    def verdict(_trainer=None):
-        start = time.process_time()
+    def verdict():
         G.eval()
         with torch.no_grad():
             fake = G(z_eval, c_eval).contiguous()
@@ -292,14 +288,8 @@ def _cgan(steps: int, seed: int = 0, *, z_dim: int = 64, width: int = 32, batch_
         record["per_digit"].append(per_digit)
         for key in keys:
             record[key].append(float(scores[key]))
-        eval_cpu[0] += time.process_time() - start
 
-    start = time.process_time()
-    verdict()
-    trainer.run(steps, callbacks=[(record_every, verdict)], progress=False)
-    if steps % record_every:
-        verdict()
-    train_cpu = time.process_time() - start - eval_cpu[0]
+    train_cpu = _train_with_record(trainer, steps, record_every, verdict)
     model = torch.nn.ModuleDict({"G": G.to(memory_format=torch.contiguous_format),
                                  "D": D.to(memory_format=torch.contiguous_format)})
     metrics = {k: round(float(record[k][-1]), 4) for k in keys}
