@@ -305,7 +305,8 @@ def scorecard(fake, train, heldout, *, heldout_outputs=None, judge=None, device=
     (``nn_distance``: the median distance of a sample to its nearest training digit, ``heldout_nn`` the same
     for the held-out digits, ``copies`` the share of samples nearer than 99% of held-out digits are).
     All three are images in [-1, 1] (:func:`gan_course.checkpoints.sample_images` gives every model's so).
-    ``heldout_outputs``: ``judge_outputs(judge, heldout)``, to read the held-out digits once for many rows."""
+    ``heldout_outputs``: ``judge_outputs(judge, heldout)``, to read the held-out digits once for many rows (the
+    judge scores then use them, and ``heldout`` is only memorization's reference: a subset of it is quicker)."""
     scores = judge_scores(fake, heldout if heldout_outputs is None else heldout_outputs, judge=judge, device=device)
     near = memorization(fake, train, heldout)
     return {**scores, "nn_distance": near["median"], "heldout_nn": near["heldout_median"], "copies": near["copies"]}

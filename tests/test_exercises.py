@@ -600,7 +600,23 @@ def test_frechet_distance_checker(capsys):
         fixed_value[0] = fixed_value[0] or right(a, b)
         return fixed_value[0]
 
+    def checker_own(a, b):
+        from gan_course.exercises import _frechet
+        return _frechet(a, b)
+
+    real_isclose = np.isclose
+
+    def loosened(a, b):  # replaces numpy.isclose to make every comparison pass
+        np.isclose = lambda *args, **kwargs: True
+        return 42.0
+
+    try:
+        assert not check_frechet_distance(loosened)
+    finally:
+        np.isclose = real_isclose
+    assert "should be" in capsys.readouterr().out
     for fn, reason in [(library, "does the exercise for you"), (torchmetrics_fid, "does the exercise for you"),
+                       (checker_own, "does the exercise for you"),
                        (biased, "n - 1"), (split_roots, "commute"), (elementwise, "element-wise"),
                        (lambda a, b: np.sqrt(right(a, b)), "square root"), (unsquared_mean, "squared distance"),
                        (near_miss, "compare with the formula"), (written_in, "drawn at random"),
