@@ -621,7 +621,8 @@ def test_frechet_distance_checker(capsys):
                        (lambda a, b: np.sqrt(right(a, b)), "square root"), (unsquared_mean, "squared distance"),
                        (near_miss, "compare with the formula"), (written_in, "drawn at random"),
                        (lambda a, b: right(a, b) + 0.01, "compare with the formula"), (lambda a, b: None, "None"),
-                       (lambda a, b: np.ones(2), "one number"), (lambda a, b: (a.sort(0), right(a, b))[1], "in place")]:
+                       (lambda a, b: np.ones(2), "one number"), (lambda a, b: str(right(a, b)), "text"),
+                       (lambda a, b: np.complex128(right(a, b) + 7j), "complex"), (lambda a, b: (a.sort(0), right(a, b))[1], "in place")]:
         assert not check_frechet_distance(fn)
         out = capsys.readouterr().out
         assert out.startswith("Not yet") and reason in out, (reason, out)
