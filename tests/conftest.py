@@ -1,9 +1,11 @@
 """Shared fixtures: a JupyterLab server started by `make lab`, as a learner would."""
 
+import fcntl
 import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -34,20 +36,28 @@ def lab(tmp_path_factory):
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(log.parent / "config"),
            "JUPYTERLAB_SETTINGS_DIR": str(log.parent / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(log.parent / "workspaces"), "GAN_COURSE_BUDGET": "quick"}
+    # Two pytest workers may each start one (the browser tests are in two modules), and `make lab` installs
+    # JupyterLab's settings file into the venv: the starts take turns, under a lock file.
+    lock = open(Path(tempfile.gettempdir()) / "gan-course-lab-start.lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     with open(log, "w") as fh:
         proc = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}"], cwd=ROOT, stdout=fh,
                                 stderr=subprocess.STDOUT, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"JupyterLab did not start:\n{log.read_text()}")
-                time.sleep(0.5)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/api/status", timeout=2)
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(f"JupyterLab did not start:\n{log.read_text()}")
+                    time.sleep(0.5)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
         yield base, log
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -1,0 +1,94 @@
+"""What the browser tests share (``test_browser.py``: lessons 00-05; ``test_browser_images.py``: the
+image lessons, a second module so that the two workers of ``make test`` run them side by side): a
+headless Chromium page on the JupyterLab of ``conftest.lab``, a guard that no committed lesson is
+rewritten, and helpers to run a lesson, move a slider and check the redraw.
+
+Needs Debian's chromium (``.ci/run`` installs it). Elsewhere the tests are skipped
+when no chromium is found; in CI (``CI=true``) a missing browser is a failure.
+"""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("GAN_COURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+# code cells of the open notebook: [execution count, [output types]], read from JupyterLab's model
+CELLS_JS = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.content || !panel.content.model || !panel.sessionContext.session) return null;
+  return Array.from(panel.content.model.cells).filter(c => c.type === 'code')
+    .map(c => [c.executionCount, c.outputs.toJSON().map(o => o.output_type)]);
+}"""
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run installs it")
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield page
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def lessons_stay_unchanged():
+    """Running lessons in the browser must never rewrite the committed notebooks."""
+    def digests():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+    before = digests()
+    yield
+    assert digests() == before, "a committed lesson was rewritten"
+
+
+def run_all(page, base, lesson: Path):
+    """Open ``lesson`` in JupyterLab, clear it, run every cell; assert a clean 1..n run.
+
+    Returns a locator of the lesson's panel, so later look-ups stay inside it.
+    """
+    page.goto(f"{base}/lab/tree/{lesson.name}?reset")  # ?reset: a fresh workspace, only this lesson
+    page.wait_for_function(f"({CELLS_JS})() !== null", timeout=60_000)
+    page.locator("#jp-main-statusbar >> text=Idle").first.wait_for(state="attached", timeout=60_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(f"(() => {{ const c = ({CELLS_JS})(); return c && c.every(x => x[0] !== null); }})()",
+                           timeout=300_000, polling=500)
+    cells = page.evaluate(f"({CELLS_JS})()")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_after_run_all.png"), full_page=True)
+    assert [count for count, _ in cells] == list(range(1, len(cells) + 1))
+    assert not [types for _, types in cells if "error" in types]
+    return page.locator("#" + page.evaluate("window.jupyterapp.shell.currentWidget.id"))
+
+
+def step_first_slider(page, panel, steps: int, *, slider: int = 0, figure: int = 0):
+    """Press ArrowRight ``steps`` times on the panel's first slider (or its ``slider``-th); return
+    the first figure (or the ``figure``-th) and its picture before."""
+    handle = panel.locator(".noUi-handle").nth(slider)
+    handle.scroll_into_view_if_needed()
+    figure = panel.locator(".jupyter-matplotlib-figure").nth(figure).locator("canvas").first  # (each has two)
+    before = figure.screenshot()
+    handle.focus()
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+    return figure, before
+
+
+def assert_redrawn(page, figure, before, lesson: Path):
+    page.wait_for_timeout(500)  # the blitted frame travels to the page after the readout
+    assert figure.screenshot() != before, "the figure did not redraw after the slider moved"
+    page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_slider_moved.png"))
