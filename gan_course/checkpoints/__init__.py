@@ -147,9 +147,10 @@ def sample_images(name: str, n: int, *, seed: int = 0, directory=SHIPPED, device
     dev = next(model.parameters()).device
     with torch.no_grad():
         if not isinstance(model, torch.nn.ModuleDict):
-            if not hasattr(model, "sample"):
+            if not hasattr(model, "images"):
                 raise ValueError(f"name={name!r} is not a generative model (a GAN or a VAE)")
-            return (model.sample(n, generator=rng) * 2 - 1).cpu(), None  # a VAE
+            z = torch.randn(n, model.latent_dim, generator=rng)  # drawn on the CPU, as VAE.sample does there
+            return (model.images(z.to(dev)) * 2 - 1).cpu(), None
         G, turn = model["G"], torch.arange(n) % 10
         if "Q" in model:  # InfoGAN: Cat(10) and the rest U(-1, 1)
             from gan_course.latents import InfoCodes
