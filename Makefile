@@ -8,7 +8,8 @@ KERNEL := gan-course
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-.PHONY: lab test unit notebooks install clean
+.PHONY: lab test unit notebooks install clean slides html
+SITE ?= site
 
 # (Re)create the venv when it is missing or broken, and reinstall when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -42,5 +43,13 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
+# Offline copies for class and for readers without Python (no CDN at view time): reveal.js decks
+# of every lesson (site/slides/), and a site with an index page (site/index.html; decks included).
+slides: $(STAMP)
+	$(BIN)/python tools/build_site.py slides --out $(SITE)
+
+html: $(STAMP)
+	$(BIN)/python tools/build_site.py html slides --out $(SITE)
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache site

@@ -68,3 +68,51 @@ def test_readme_lists_every_lesson():
     readme = (ROOT / "README.md").read_text()
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in readme, path.name
+
+
+def _slide_tools():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import slide_metadata
+
+    return slide_metadata
+
+
+def test_slide_metadata(nb_path):
+    """Every lesson is a deck (RISE, ``make slides``): every cell has a slide type, headings and
+    dashboards start slides, a dashboard stands alone, the deck hides no result.
+    (``tools/slide_metadata.py`` writes it; the heights are checked in tests/test_site.py.)"""
+    tools = _slide_tools()
+    nb = nbformat.read(nb_path, as_version=4)
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    assert set(kinds) <= {"slide", "subslide", "-", "skip"}, "every cell needs a slide type (tools/slide_metadata.py)"
+    assert kinds[0] == "slide"
+    assert nb.metadata["rise"]["scroll"] is True, "a tall slide scrolls in RISE"
+    dashboards = 0
+    for i, (cell, kind) in enumerate(zip(nb.cells, kinds)):
+        rule = tools.structural_type(cell, nb.cells[i - 1] if i else None)
+        if rule is not None and i:
+            assert kind == rule, (i, cell.source[:60])
+        if cell.cell_type == "markdown" and re.match(r"#{1,2} ", cell.source):
+            assert kind == "slide", cell.source[:60]
+        if tools.is_dashboard(cell):
+            dashboards += 1
+            assert kind == "subslide" and kinds[i + 1] in ("slide", "subslide"), "a dashboard has a slide of its own"
+        if kind == "skip":
+            assert cell.cell_type == "code" and not cell.outputs, "the deck hides no output"
+        if "slides-hide-input" in cell.metadata.get("tags", []):
+            assert cell.outputs, "only code that shows something loses its input in the deck"
+    uses = sum(bool(tools._DASHBOARD.search(c.source)) for c in nb.cells if c.cell_type == "code")
+    assert dashboards == uses, "every dashboard a lesson makes is shown, with its saved picture"
+
+
+def test_dashboard_list_is_complete():
+    """The slide tool knows every dashboard class the package has."""
+    import inspect
+
+    import gan_course.widgets as widgets
+    from gan_course.widgets.base import Dashboard
+
+    classes = {n for n, c in vars(widgets).items() if inspect.isclass(c) and issubclass(c, Dashboard) and c is not Dashboard}
+    assert classes == set(_slide_tools().DASHBOARDS)
