@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# No news or update pop-ups (the course runs offline); a kernel idle for an hour is shut down, open
+# No news or update pop-ups (the course runs offline), and every cell of a notebook rendered (jupyterlab-deck's
+# live slides scroll by the whole notebook); a kernel idle for an hour is shut down, open
 # tab or not (four open lessons hold about 2.6 GB): rerun its cells, or pass a longer
 # LAB_ARGS=--MappingKernelManager.cull_idle_timeout=SECONDS.
 lab: $(STAMP)

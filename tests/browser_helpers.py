@@ -72,7 +72,51 @@ def run_all(page, base, lesson: Path):
     page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_after_run_all.png"), full_page=True)
     assert [count for count, _ in cells] == list(range(1, len(cells) + 1))
     assert not [types for _, types in cells if "error" in types]
+    assert_dashboards_fit(page, lesson)
     return page.locator("#" + page.evaluate("window.jupyterapp.shell.currentWidget.id"))
+
+
+# indices of the open notebook's cells that show a dashboard
+DASHBOARD_CELLS_JS = """() => Array.from(window.jupyterapp.shell.currentWidget.content.widgets)
+  .map((w, i) => w.node.querySelector('.gc-dashboard') ? i : -1).filter(i => i >= 0)"""
+# the box of a dashboard (and of its figure) in the current page: [left, top, right, bottom]
+BOX_JS = """(selector) => Array.from(document.querySelectorAll(selector)).map(d => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const fig = d.querySelector('.jupyter-matplotlib-canvas-div > canvas, img');
+  return {view: box(d), figure: fig && box(fig), area: box(d.closest('.jp-OutputArea-output'))};
+})"""
+PROJECTOR = {"width": 853, "height": 480}  # 1280 x 720 at 150% zoom, in CSS pixels
+
+
+def assert_dashboards_fit(page, lesson: Path):
+    """Every dashboard of the open lesson fits its screen. In the notebook (the page's window, file
+    browser open) its figure stays inside the output area. As a live slide (jupyterlab-deck) at
+    1280 x 720 and 150% zoom, its controls, readout and figure are on screen together, the figure
+    at least 100 px tall. Screenshots of those slides go to test-artifacts/."""
+    window = page.viewport_size
+    panel = "#" + page.evaluate("window.jupyterapp.shell.currentWidget.id")
+    for dash in page.evaluate(BOX_JS, f"{panel} .gc-dashboard"):
+        assert dash["figure"][2] <= dash["area"][2] + 1, f"a dashboard's figure is cut off: {dash}"
+    page.set_viewport_size(PROJECTOR)
+    try:
+        page.evaluate("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0")
+        page.evaluate("window.jupyterapp.commands.execute('deck:start')")
+        for n, index in enumerate(page.evaluate(DASHBOARD_CELLS_JS)):
+            page.evaluate(f"""(() => {{ const notebook = window.jupyterapp.shell.currentWidget.content;
+                notebook.activeCellIndex = {index};  // its slide
+                notebook.activeCell.node.scrollIntoView({{block: 'start'}}); }})()""")  # size, not scrolling, is checked
+            page.wait_for_timeout(800)
+            shown = page.evaluate(BOX_JS, f"{panel} .jp-deck-mod-visible .gc-dashboard")
+            page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_slide_dashboard_{n}.png"))
+            assert len(shown) == 1, f"cell {index}: {len(shown)} dashboards on its slide"
+            left, top, right, _ = shown[0]["view"]  # its controls at the top ...
+            bottom = shown[0]["figure"][3]  # ... to its figure's bottom edge
+            assert left >= 0 and top >= 0 and right <= PROJECTOR["width"] + 1 and bottom <= PROJECTOR["height"] + 1, \
+                f"cell {index}: the dashboard spans {shown[0]} on a {PROJECTOR} slide"
+            assert shown[0]["figure"][3] - shown[0]["figure"][1] >= 100, f"cell {index}: {shown[0]}"
+    finally:
+        page.evaluate("window.jupyterapp.commands.execute('deck:stop')")
+        page.set_viewport_size(window)
 
 
 def step_first_slider(page, panel, steps: int, *, slider: int = 0, figure: int = 0):

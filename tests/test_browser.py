@@ -6,8 +6,8 @@ learner sees. The image lessons are in ``test_browser_images.py``; the shared pa
 import re
 import time
 
-from browser_helpers import (ARTIFACTS, ROOT, assert_redrawn, lessons_stay_unchanged, page, run_all,  # noqa: F401
-                             step_first_slider)
+from browser_helpers import (ARTIFACTS, PROJECTOR, ROOT, assert_redrawn, lessons_stay_unchanged, page,  # noqa: F401
+                             run_all, step_first_slider)
 
 
 def test_lesson_00_runs_top_to_bottom_and_its_slider_answers(lab, page):
@@ -44,6 +44,32 @@ def test_lesson_01_runs_and_moving_q_changes_kl_to_the_right_value(lab, page):
     for key in ("KL(p||q)", "KL(q||p)", "JS"):
         expect(readout).to_contain_text(f"{key} = {expected[key]:.4g}", timeout=30_000)
     assert_redrawn(page, figure, picture, lesson)
+
+    # As live slides on a projector (1280 x 720 at 150% zoom): from the title slide, forward to the
+    # dashboard's slide, where the slider still drives the readout and the picture.
+    page.set_viewport_size(PROJECTOR)
+    try:
+        page.evaluate("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0")
+        page.evaluate("window.jupyterapp.commands.execute('deck:start')")
+        slide_dashboard = panel.locator(".jp-deck-mod-visible .gc-dashboard")
+        for _ in range(5):
+            if slide_dashboard.count():
+                break
+            page.evaluate("window.jupyterapp.commands.execute('deck:forward')")  # the remote's arrow
+            page.wait_for_timeout(500)
+        expect(slide_dashboard).to_have_count(1)
+        figure = slide_dashboard.locator(".jupyter-matplotlib-canvas-div canvas").first
+        before = figure.screenshot()
+        slide_dashboard.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")  # q mean 2.5 -> 2.6
+        later = DivergenceDashboard(q_mean=2.6, q_std=0.6, live=False).values
+        expect(slide_dashboard.locator(".gc-readout")).to_contain_text(f"JS = {later['JS']:.4g}", timeout=30_000)
+        page.wait_for_timeout(500)
+        assert figure.screenshot() != before, "the slide's figure did not redraw"
+        page.screenshot(path=str(ARTIFACTS / "01_kl_vs_js_live_slide.png"))
+    finally:
+        page.evaluate("window.jupyterapp.commands.execute('deck:stop')")
+        page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def test_lesson_03_dashboards_keep_the_values_code_gave_them(lab, page):

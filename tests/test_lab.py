@@ -39,3 +39,14 @@ def test_lab_stays_quiet_offline_and_culls_idle_kernels(lab):
     assert get_json(f"{base}/lab/api/news") == {"news": []}
     config = (ROOT / "Makefile").read_text()
     assert "--MappingKernelManager.cull_idle_timeout=3600" in config and "cull_connected=True" in config
+
+
+def test_lab_presents_lessons_as_live_slides(lab):
+    """`make lab` brings jupyterlab-deck (live slides whose widgets work) and renders every cell of a
+    notebook, which its slides scroll by; not jupyterlab-rise, whose slideshow shows no ipywidgets 8 view."""
+    base, _ = lab
+    plugins = {s["id"] for s in get_json(f"{base}/lab/api/settings")["settings"]}
+    assert "@deathbeds/jupyterlab-deck:plugin" in plugins
+    assert not [p for p in plugins if p.startswith("jupyterlab-rise")]
+    schema = get_json(f"{base}/lab/api/settings/@jupyterlab/notebook-extension:tracker")["schema"]
+    assert schema["properties"]["windowingMode"]["default"] == "none"

@@ -80,25 +80,24 @@ def _slide_tools():
 
 
 def test_slide_metadata(nb_path):
-    """Every lesson is a deck (RISE, ``make slides``): every cell has a slide type, headings and
+    """Every lesson is a deck (live in JupyterLab with jupyterlab-deck; ``make slides``): every cell has a slide type, headings and
     dashboards start slides, a dashboard stands alone, the deck hides no result.
     (``tools/slide_metadata.py`` writes it; the heights are checked in tests/test_site.py.)"""
     tools = _slide_tools()
     nb = nbformat.read(nb_path, as_version=4)
     kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
-    assert set(kinds) <= {"slide", "subslide", "-", "skip"}, "every cell needs a slide type (tools/slide_metadata.py)"
+    assert set(kinds) <= {"slide", "-", "skip"}, "every cell needs a slide type (tools/slide_metadata.py)"
     assert kinds[0] == "slide"
-    assert nb.metadata["rise"]["scroll"] is True, "a tall slide scrolls in RISE"
     dashboards = 0
     for i, (cell, kind) in enumerate(zip(nb.cells, kinds)):
         rule = tools.structural_type(cell, nb.cells[i - 1] if i else None)
         if rule is not None and i:
             assert kind == rule, (i, cell.source[:60])
-        if cell.cell_type == "markdown" and re.match(r"#{1,2} ", cell.source):
+        if cell.cell_type == "markdown" and re.match(r"#{1,3} ", cell.source):
             assert kind == "slide", cell.source[:60]
         if tools.is_dashboard(cell):
             dashboards += 1
-            assert kind == "subslide" and kinds[i + 1] in ("slide", "subslide"), "a dashboard has a slide of its own"
+            assert kind == "slide" and kinds[i + 1] == "slide", "a dashboard has a slide of its own"
         if kind == "skip":
             assert cell.cell_type == "code" and not cell.outputs, "the deck hides no output"
         if "slides-hide-input" in cell.metadata.get("tags", []):

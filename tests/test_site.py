@@ -69,7 +69,7 @@ def expected(lesson: Path):
     shown = [c for c, k in zip(nb.cells, kinds) if k != "skip"]
     pictures = sum("image/png" in o.get("data", {}) for c in shown if c.cell_type == "code" for o in c.outputs)
     has_math = any("$" in c.source for c in shown if c.cell_type == "markdown")
-    return kinds.count("slide") + kinds.count("subslide"), pictures, has_math
+    return kinds.count("slide"), pictures, has_math
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem[:2])

@@ -11,7 +11,7 @@ MathJax 3.2.2 (SVG output, no font files) are copied from ``tools/site/vendor`` 
 (require.js, jQuery, Mermaid, widget manager). Open ``site/index.html`` from disk or serve it.
 
 In a deck, a cell tagged ``slides-hide-input`` shows its output only (long plotting code),
-and the slide types are the lesson's RISE metadata (``tools/slide_metadata.py``).
+and the slide types are the lesson's slide metadata (``tools/slide_metadata.py``).
 """
 
 from __future__ import annotations

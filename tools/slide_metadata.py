@@ -1,23 +1,25 @@
-"""Give every lesson its slide metadata, for RISE in JupyterLab and for ``make slides``.
+"""Give every lesson its slide metadata, for live slides in JupyterLab (jupyterlab-deck) and ``make slides``.
 
     python tools/slide_metadata.py notebooks/*.ipynb     # rewrites the metadata in place
 
 The rules (``tests/test_notebooks.py`` checks what they promise):
 
-- a ``#`` or ``##`` heading starts a slide; a ``###`` heading, a dashboard, the cell after a
-  dashboard, and an exercise's folded solution start a subslide (a slide below the current
-  one), so a dashboard stands on a slide of its own;
+- a heading, a dashboard, the cell after a dashboard, and an exercise's folded solution start
+  a slide, so a dashboard stands on a slide of its own. Every new slide is a "slide", never a
+  "subslide": jupyterlab-deck 0.2.0 skips a subslide that follows another subslide;
 - code that prints nothing and is 8 lines or more (imports, helper definitions) is skipped
   in the deck (it still runs: run all cells before presenting);
 - code that shows something but would not fit on a slide with its output is tagged
-  ``slides-hide-input``: the static deck shows its output only (RISE shows the code, on a
-  slide that scrolls);
+  ``slides-hide-input``: the static deck shows its output only (the live deck in JupyterLab
+  shows the code, on a slide that scrolls);
 - any other cell continues the current slide, unless that would make it taller than a
-  1280 x 720 slide: then it starts a subslide. Heights are measured, not guessed: the lesson
+  1280 x 720 slide: then it starts a slide. Heights are measured, not guessed: the lesson
   is rendered one cell per slide by ``tools/build_site.py`` and measured in Chromium.
 
-A markdown cell taller than a slide is split in two at the paragraph break nearest its
-middle (the text is unchanged); any other cell taller than a slide is reported.
+A markdown cell taller than a slide is split in two before the heading or at the paragraph
+break nearest its middle (the text is unchanged); any other cell taller than a slide is
+reported. Needs Chromium and Playwright (the test extra), like the browser tests; run it after
+editing a lesson, then ``make test``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ DASHBOARDS = ("PushforwardDashboard", "DivergenceDashboard", "KLFitDashboard", "
               "EarthMoverDashboard", "ParallelLinesDashboard", "LatentExplorer", "BetaDashboard",
               "GANLabDashboard", "SnapshotScrubber", "LatentWalk", "CodeDashboard", "DigitDashboard")
 _DASHBOARD = re.compile(r"\b(%s)\(" % "|".join(DASHBOARDS))
-RISE_SETTINGS = {"scroll": True, "transition": "none", "slideNumber": "c/t", "enable_chalkboard": False}
 
 
 def is_dashboard(cell) -> bool:
@@ -52,44 +53,48 @@ def shows_something(cell) -> bool:
 
 
 def structural_type(cell, previous) -> str | None:
-    """The slide type a cell must have whatever the heights: "slide", "subslide", "skip" or None (free)."""
+    """The slide type a cell must have whatever the heights: "slide", "skip" or None (free)."""
     text = cell.source.lstrip()
     lines = len(cell.source.splitlines())
     if cell.cell_type == "markdown":
-        if re.match(r"#{1,2}\s", text):
+        if re.match(r"#{1,3}\s", text) or text.startswith("<details>"):
             return "slide"
-        if text.startswith("### ") or text.startswith("<details>"):
-            return "subslide"
-        return "subslide" if previous is not None and is_dashboard(previous) else None
+        return "slide" if previous is not None and is_dashboard(previous) else None
     if is_dashboard(cell) or (previous is not None and is_dashboard(previous)):
-        return "subslide"
+        return "slide"
     if not shows_something(cell) and lines >= 8:
         return "skip"
     return None
 
 
-def split_markdown(cell):
-    """Two markdown cells from ``cell``, cut at the blank line nearest the middle (never inside
-    a ``$$`` block, a code fence or HTML), else before the list item nearest the middle; None
-    when there is neither."""
+def split_markdown(cell, taken=()):
+    """Two markdown cells from ``cell``, cut before the heading nearest its middle, else at the
+    blank line nearest the middle, else before the list item nearest the middle (never inside a
+    ``$$`` block, a code fence or HTML); None when there is no such place. The second cell's id
+    is the first's with a suffix, unique among ``taken``."""
     lines = cell.source.split("\n")
     if cell.source.lstrip().startswith("<"):
         return None
-    blanks, items, fenced, size, total = [], [], False, 0, len(cell.source)
+    cuts = {"heading": [], "blank": [], "item": []}
+    fenced, size, total = False, 0, len(cell.source)
     for i, line in enumerate(lines):
         if line.strip().startswith(("$$", "```")) and line.strip().count("$$") != 2:
             fenced = not fenced
-        if not fenced and 0 < i < len(lines) - 1 and not line.strip():
-            blanks.append((abs(size - total / 2), i))
-        if not fenced and i > 0 and re.match(r"(- |\* |\d+\. )", line):
-            items.append((abs(size - total / 2), i))
+        if not fenced and 0 < i < len(lines) - 1:
+            kind = ("heading" if line.startswith("#") else "blank" if not line.strip()
+                    else "item" if re.match(r"(- |\* |\d+\. )", line) else None)
+            if kind:
+                cuts[kind].append((abs(size - total / 2), i))
         size += len(line) + 1
-    if not blanks and not items:
+    found = cuts["heading"] or cuts["blank"] or cuts["item"]
+    if not found:
         return None
-    cut = min(blanks or items)[1]
+    cut = min(found)[1]
     head = nbformat.v4.new_markdown_cell("\n".join(lines[:cut]).rstrip(), id=cell.get("id"))
-    tail = nbformat.v4.new_markdown_cell("\n".join(lines[cut:]).strip("\n"),
-                                         id=f"{cell['id'][:60]}-cut" if cell.get("id") else None)
+    tail_id = None
+    if cell.get("id"):
+        tail_id = next(f"{cell['id'][:56]}-{k}" for k in range(1, 1000) if f"{cell['id'][:56]}-{k}" not in taken)
+    tail = nbformat.v4.new_markdown_cell("\n".join(lines[cut:]).strip("\n"), id=tail_id)
     return head, tail
 
 
@@ -116,11 +121,10 @@ def assign(nb, heights) -> list[int]:
         if height > BUDGET:
             too_tall.append(i)
         if kind is None:
-            kind = "subslide" if filled + height > BUDGET else "-"
-        filled = height if kind in ("slide", "subslide") else filled + height
+            kind = "slide" if filled + height > BUDGET else "-"
+        filled = height if kind == "slide" else filled + height
         cell.metadata["slideshow"] = {"slide_type": kind}
         previous = cell
-    nb.metadata["rise"] = dict(RISE_SETTINGS)
     return too_tall
 
 
@@ -172,7 +176,11 @@ def main(argv=None) -> int:
         heights = measure(nb)
         for _ in range(3):  # a long markdown cell may need more than one cut
             tall = [i for i, h in enumerate(heights) if nb.cells[i].cell_type == "markdown" and (h or 0) > BUDGET]
-            parts = {i: split_markdown(nb.cells[i]) for i in tall}
+            taken = {c.get("id") for c in nb.cells}
+            parts = {}
+            for i in tall:
+                parts[i] = split_markdown(nb.cells[i], taken)
+                taken |= {p.get("id") for p in parts[i] or ()}
             if not any(parts.values()):
                 break
             for i in sorted(parts, reverse=True):
@@ -185,7 +193,7 @@ def main(argv=None) -> int:
         too_tall = assign(nb, measure(nb) if tall_code else heights)
         nbformat.write(nb, path)
         kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
-        print(f"{path.name}: {kinds.count('slide')} slides, {kinds.count('subslide')} subslides, "
+        print(f"{path.name}: {kinds.count('slide')} slides, "
               f"{kinds.count('skip')} skipped" + (f"; taller than a slide: cells {too_tall}" if too_tall else ""))
         status |= bool(too_tall)
     return status

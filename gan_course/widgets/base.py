@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import math
 import sys
 import textwrap
 
@@ -42,6 +43,31 @@ def _live_canvas(fig):
     return canvas
 
 
+# How every dashboard fits its screen (set once for the course, carried by each dashboard's view):
+# the controls wrap onto more rows in a narrow output area, the readout is large enough for a
+# projector, and the figure's canvas shrinks to the output area's width and to the window's height
+# less room for the controls, keeping its aspect ratio (ipympl draws a fixed-size canvas: 900-1000 px
+# would be cut off at 1280 x 720 and 150% zoom; its drawing is scaled into the box, left-aligned).
+# So no dashboard reads mouse clicks: ipympl maps a click by CSS pixels, and on a shrunk canvas a
+# click would land elsewhere.
+FIT_CSS = """<style>
+.gc-dashboard .gc-row { flex-wrap: wrap; }
+.gc-dashboard .gc-readout { font-size: 15px; line-height: 1.5; }
+.gc-dashboard img { max-width: 100%; height: auto; }
+.gc-dashboard .jupyter-matplotlib-figure, .gc-dashboard .jupyter-matplotlib-canvas-container { max-width: 100%; }
+.gc-dashboard .jupyter-matplotlib-canvas-div { max-width: 100%; height: auto !important; }
+.gc-dashboard .jupyter-matplotlib-canvas-div > canvas { object-fit: contain; object-position: left top; }
+.gc-dashboard .jupyter-matplotlib-canvas-div > canvas:first-child {
+    position: relative !important; max-width: 100%; height: auto !important; max-height: var(--gc-max-height); }
+.gc-dashboard .jupyter-matplotlib-canvas-div > canvas:last-child { width: 100% !important; height: 100% !important; }
+"""
+# The figure's height: at most the window's, less the room that the cell's code and the dashboard's
+# lines of controls and readout take (about 34 px a line; ``gc-lines-n`` on a dashboard with n lines).
+FIT_CSS += "".join(f".gc-lines-{n} {{ --gc-max-height: calc(100vh - {140 + 34 * n}px); }}\n" for n in range(1, 9))
+FIT_CSS += "</style>"
+MIN_FONT_PT = 9  # no text in a dashboard's figure is smaller (legends were 7-8 pt)
+
+
 class Dashboard:
     """Base class of the dashboards: a figure, its controls, a readout, and a live canvas or an image.
 
@@ -76,6 +102,7 @@ class Dashboard:
         self.dynamic = list(dynamic)
         self._background = None
         self._printing = False
+        _readable(fig)
         fig.draw_without_rendering()  # lay the figure out once, then keep it: a step only moves artists
         fig.set_layout_engine("none")
         self.readout = w.HTML()
@@ -87,10 +114,17 @@ class Dashboard:
                 artist.set_animated(True)
             canvas.mpl_connect("draw_event", self._on_draw)
         rows = [w.HBox(self.controls[i:i + 2]) for i in range(0, len(self.controls), 2)]
-        self.view = w.VBox([*rows, self.readout, canvas or self.image])
+        for row in rows:
+            row.add_class("gc-row")
+        self.view = w.VBox([w.HTML(FIT_CSS), *rows, self.readout, canvas or self.image])
+        self.view.add_class("gc-dashboard")
         for control in self.controls:
             control.observe(lambda change: self.refresh(), names="value")
         self.refresh()
+        # the lines of controls and readout, which the figure leaves room for (a readout line holds
+        # about 75 characters in a 700 px output area)
+        lines = len(rows) + math.ceil(len(" ".join(f"{k} = {v}" for k, v in _shown(self.values))) / 75)
+        self.view.add_class(f"gc-lines-{min(lines, 8)}")
 
     @property
     def blitting(self) -> bool:
@@ -168,6 +202,15 @@ class Dashboard:
         bundle = self.view._repr_mimebundle_(**kwargs)
         bundle["image/png"] = base64.b64encode(self.png(caption=True)).decode("ascii")
         return bundle
+
+
+def _readable(fig) -> None:
+    """Raise every text of ``fig`` smaller than ``MIN_FONT_PT`` to it (tick labels are 10 pt already)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < MIN_FONT_PT:
+            text.set_fontsize(MIN_FONT_PT)
 
 
 def _shown(values: dict):

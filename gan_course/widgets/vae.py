@@ -44,7 +44,8 @@ class LatentExplorer(Dashboard):
     """Move z over the latent plane of a 2-D VAE and watch the decoded digit.
 
     Left: the encoded means of held-out digits, coloured by class, and the current z
-    (a click on the plane moves it there, in JupyterLab). Right: the digit decoded
+    (the sliders move it: a click would land elsewhere on a canvas shrunk to fit the
+    screen, since ipympl maps clicks by CSS pixels). Right: the digit decoded
     from z. Below: the straight path in latent space from held-out digit ``start``
     to digit ``end``, decoded in ``steps`` images.
 
@@ -70,12 +71,12 @@ class LatentExplorer(Dashboard):
         z = np.round(self.mu[start] / 0.05) * 0.05 if z is None else z
         self.z1 = slider("z₁", float(z[0]), -self.lim, self.lim, 0.05)
         self.z2 = slider("z₂", float(z[1]), -self.lim, self.lim, 0.05)
-        self.start = w.BoundedIntText(value=start, min=0, max=len(x) - 1, description="path from held-out image #")
-        self.end = w.BoundedIntText(value=end, min=0, max=len(x) - 1, description="to image #")
+        self.start = w.BoundedIntText(value=start, min=0, max=len(x) - 1, description="path from held-out #")
+        self.end = w.BoundedIntText(value=end, min=0, max=len(x) - 1, description="to #")
         for box in (self.start, self.end):
             box.style.description_width = "initial"
-        fig = Figure(figsize=(9, 6.2), layout="constrained")
-        grid = fig.add_gridspec(2, 2, height_ratios=[3, 1], width_ratios=[1.4, 1])
+        fig = Figure(figsize=(8.4, 4.6), layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=[3, 0.9], width_ratios=[1.4, 1])
         ax_map, ax_digit, ax_path = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
         points = ax_map.scatter(*self.mu.T, c=np.asarray(y), cmap=CLASS_COLORS, vmin=-0.5, vmax=9.5, s=5, alpha=0.6)
         fig.colorbar(points, ax=ax_map, ticks=range(10), label="digit")
@@ -91,12 +92,6 @@ class LatentExplorer(Dashboard):
         self.path_title = ax_path.set_title("")
         dynamic = [self.marker, self.digit, self.digit_title]  # the path is redrawn in full, and only when it moves
         super().__init__(fig, [self.z1, self.z2, self.start, self.end], dynamic=dynamic, live=live)
-        if self.image is None:
-            self.fig.canvas.mpl_connect("button_press_event", self._on_click)
-
-    def _on_click(self, event):
-        if event.inaxes is not None and event.inaxes.get_title().startswith("held-out"):
-            self.z1.value, self.z2.value = float(event.xdata), float(event.ydata)
 
     def path(self) -> np.ndarray:
         """The ``steps`` latent points from digit ``start``'s mean to digit ``end``'s, shape (steps, 2)."""
