@@ -7,6 +7,7 @@ Needs Debian's chromium (``.ci/run`` installs it). Elsewhere the tests are skipp
 when no chromium is found; in CI (``CI=true``) a missing browser is a failure.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -29,8 +30,9 @@ CELLS_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def page(lab):
+@contextlib.contextmanager
+def chromium():
+    """A headless Chromium browser (the test is skipped without one; in CI that is a failure)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run installs it")
@@ -39,9 +41,16 @@ def page(lab):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield page
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
 
 
 @pytest.fixture(autouse=True)

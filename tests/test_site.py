@@ -4,7 +4,6 @@ screen, maths is typeset, every figure (and every dashboard's saved picture) sho
 page asks the network for anything. Screenshots go to test-artifacts/.
 """
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_helpers import ARTIFACTS, CHROME_ARGS, CHROMIUM
+from browser_helpers import ARTIFACTS, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -39,22 +38,13 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def offline_page():
     """A 1280 x 720 page with the network cut off; ``page.remote`` lists what it asked of the network."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run installs it")
-        pytest.skip(f"no chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 720}, offline=True)
-        page = context.new_page()
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 720}, offline=True).new_page()
         page.remote, page.errors = [], []
         page.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:")) or page.remote.append(r.url))
         page.on("requestfailed", lambda r: page.errors.append(f"failed: {r.url}"))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         yield page
-        browser.close()
 
 
 def typeset(page):
