@@ -81,7 +81,7 @@ def test_deck_offline(site, offline_page, lesson):
     assert all(s["loaded"] >= 1 for s in dashboards), "a dashboard slide shows no picture"
     page.evaluate("Reveal.slide(0, 0)")
     page.keyboard.press("Space")  # a lecturer's clicker sends Space or an arrow key
-    assert page.evaluate("Reveal.getIndices()") != {"h": 0, "v": 0}, "the deck does not advance"
+    assert page.evaluate("Reveal.getIndices().h") == 1, "the deck does not advance"
     if dashboards:
         first = next(i for i, s in enumerate(slides) if s in dashboards)
         page.evaluate(f"(() => {{ const i = Reveal.getIndices(Reveal.getSlides()[{first}]); Reveal.slide(i.h, i.v); }})()")

@@ -8,7 +8,8 @@ The lessons are rendered as committed (executed, figures in; a dashboard shows i
 picture). Nothing is loaded from the network when a page is viewed: reveal.js 4.6.1 and
 MathJax 3.2.2 (SVG output, no font files) are copied from ``tools/site/vendor`` into
 ``site/_static``, and the templates in ``tools/site/templates`` drop nbconvert's CDN scripts
-(require.js, jQuery, Mermaid, widget manager). Open ``site/index.html`` from disk or serve it.
+(require.js, jQuery, Mermaid, widget manager). Progress bars (stderr) are left out. Open
+``site/index.html`` from disk or serve it.
 
 In a deck, a cell tagged ``slides-hide-input`` shows its output only (long plotting code),
 and the slide types are the lesson's slide metadata (``tools/slide_metadata.py``).
@@ -48,6 +49,15 @@ def copy_static(out: Path) -> None:
     shutil.copytree(SITE / "vendor", out / "_static", dirs_exist_ok=True)
 
 
+def _without_stderr(nb):
+    """A copy of ``nb`` without stderr streams (progress bars: a full-budget run saved 201 of them)."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    return nb
+
+
 def _exporter(kind: str):
     templates = {"extra_template_basedirs": [str(SITE / "templates")],  # the two templates' folders
                  "extra_loaders": [jinja2.FileSystemLoader(SITE / "templates")]}  # their shared macro
@@ -82,7 +92,7 @@ def build(kinds, notebooks, out: Path) -> list[Path]:
                       "slides": f"../slides/{path.stem}.slides.html",
                       "prev": f"{notebooks[i - 1].stem}.html" if i > 0 else "",
                       "next": f"{notebooks[i + 1].stem}.html" if i + 1 < len(notebooks) else ""}
-            body, _ = _exporter(kind).from_notebook_node(nb, resources={"course": course})
+            body, _ = _exporter(kind).from_notebook_node(_without_stderr(nb), resources={"course": course})
             target = out / sub / f"{path.stem}{suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(body, encoding="utf-8")
@@ -94,10 +104,15 @@ def build(kinds, notebooks, out: Path) -> list[Path]:
     return written
 
 
+def _inline_code(text: str) -> str:
+    """``text`` as HTML, its `backticks` as <code>."""
+    return re.sub(r"`([^`]*)`", r"<code>\1</code>", html.escape(text))
+
+
 def index_page(lessons, slides: bool) -> str:
     rows = "\n".join(
         f'<tr><td><a href="lessons/{stem}.html">{html.escape(stem[:2])} · {html.escape(info["title"])}</a></td>'
-        f'<td>{html.escape(info["time"])}</td>'
+        f'<td>{_inline_code(info["time"])}</td>'
         + (f'<td><a href="slides/{stem}.slides.html">slides</a></td>' if slides else "") + "</tr>"
         for stem, info in lessons)
     return f"""<!DOCTYPE html>
