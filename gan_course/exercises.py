@@ -27,21 +27,21 @@ def _verdict(ok: bool, message: str) -> bool:
 _TRIPWIRE = "gan_course: this function does the exercise for you: "
 
 
-def _tripwire(*args, **kwargs):
-    raise RuntimeError("gan_course: this function does the exercise for you: NAME")  # the constant _TRIPWIRE
-
-
 @contextlib.contextmanager
 def _forbidden(functions):
     """While the block runs, each of ``functions`` raises instead of answering, however the
     learner's code reached it (an import, an alias, a default argument): its code object is
-    swapped for :func:`_tripwire`'s, then restored."""
+    swapped for ``tripwire``'s, then restored. ``tripwire`` is nested, so its code names no
+    global of this module (a module-level function's may, under a tool that rewrites them)."""
+    def tripwire(*args, **kwargs):
+        raise RuntimeError("gan_course: this function does the exercise for you: NAME")  # the constant _TRIPWIRE
+
     saved = [(f, f.__code__) for f in functions]
     try:
         for f, _ in saved:
             name = f"{f.__module__.split('._')[0]}.{f.__qualname__}"
-            f.__code__ = _tripwire.__code__.replace(co_consts=tuple(
-                c.replace("NAME", name) if isinstance(c, str) else c for c in _tripwire.__code__.co_consts))
+            f.__code__ = tripwire.__code__.replace(co_consts=tuple(
+                c.replace("NAME", name) if isinstance(c, str) else c for c in tripwire.__code__.co_consts))
         yield
     finally:
         for f, code in saved:

@@ -91,9 +91,9 @@ def test_wasserstein_terms_penalty_and_clipping():
     assert gp.item() == pytest.approx(40.0, rel=1e-5)
     net = torch.nn.Linear(4, 1)
     with torch.no_grad():
-        net.weight.fill_(0.5)
+        net.weight.copy_(torch.tensor([[0.5, -0.5, 0.003, -0.002]]))
     Wasserstein(clip=0.01).after_d_step(net)
-    assert net.weight.abs().max().item() == pytest.approx(0.01)
+    assert net.weight.tolist() == [[pytest.approx(0.01), pytest.approx(-0.01), pytest.approx(0.003), pytest.approx(-0.002)]]
     assert Wasserstein().g_terms(LOGIT_FAKE)["fake"].item() == pytest.approx(-mean([-3.0, 1.0, 0.0]))
     with pytest.raises(ValueError, match="gp_weight=-1"):
         Wasserstein(gp_weight=-1)
@@ -134,8 +134,11 @@ def test_infogan_code_terms_are_the_cross_entropy_of_q_by_hand():
     perfect = loss.code_terms(torch.cat([c[:, :3] * 50, c[:, 3:]], dim=1), c)
     assert perfect["info_cat"].item() == pytest.approx(0, abs=1e-6)
     assert loss.d_terms(LOGIT_REAL, LOGIT_FAKE)["fake"].item() == NonSaturating().d_terms(LOGIT_REAL, LOGIT_FAKE)["fake"].item()
-    with pytest.raises(ValueError, match="features"):
+    with pytest.raises(ValueError, match="^InfoGAN needs D to return \\(output, features\\)"):
         loss.code_terms(None, c)
+    # the paper's lambda = 1 by default: the terms are the plain cross-entropy and Gaussian NLL
+    plain = InfoGAN(NonSaturating(), torch.nn.Identity(), codes).code_terms(read, c)
+    assert plain["info_cat"].item() == pytest.approx(cat_ce, rel=1e-6)
     with pytest.raises(ValueError, match="weight=0"):
         InfoGAN(NonSaturating(), torch.nn.Identity(), codes, weight=0)
 
@@ -147,3 +150,35 @@ def test_least_squares_refuses_targets_that_make_no_game(kwargs, match):
         LeastSquares(**kwargs)
     with pytest.raises(ValueError, match="gp_weight=nan"):
         Wasserstein(gp_weight=float("nan"))
+
+
+def test_infogan_hands_penalty_and_clipping_to_its_base():
+    """InfoGAN on a WGAN base: the same gradient penalty (same alpha draws) and the same clipping."""
+    from gan_course.latents import InfoCodes
+    from gan_course.losses import InfoGAN
+
+    codes = InfoCodes(z_dim=2, n_cat=3, n_cont=0)
+    critic = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    x_real, x_fake = torch.randn(6, 2), torch.randn(6, 2) + 3
+    info = InfoGAN(Wasserstein(gp_weight=10), torch.nn.Identity(), codes)
+    got = info.penalty(critic, x_real, x_fake, torch.Generator().manual_seed(3))
+    want = Wasserstein(gp_weight=10).penalty(critic, x_real, x_fake, torch.Generator().manual_seed(3))
+    other_draw = Wasserstein(gp_weight=10).penalty(critic, x_real, x_fake, torch.Generator().manual_seed(4))
+    assert got.item() == want.item() != other_draw.item()
+    assert InfoGAN(NonSaturating(), torch.nn.Identity(), codes).penalty(critic, x_real, x_fake) is None
+    net = torch.nn.Linear(3, 1)
+    with torch.no_grad():
+        net.weight.fill_(-0.5)
+    InfoGAN(Wasserstein(clip=0.02), torch.nn.Identity(), codes).after_d_step(net)
+    assert net.weight.min().item() == pytest.approx(-0.02)
+
+
+def test_penalty_draws_alpha_in_the_batch_dtype():
+    """In float64 the interpolation weights are float64 draws of the generator, as by hand."""
+    x_real, x_fake = torch.randn(5, 3, dtype=torch.float64), torch.randn(5, 3, dtype=torch.float64) + 2
+    critic = lambda x: 0.5 * (x**2).sum(1)  # noqa: E731  gradient x_hat
+    got = gradient_penalty(critic, x_real, x_fake, generator=torch.Generator().manual_seed(1))
+    alpha = torch.rand(5, 1, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    x_hat = alpha * x_real + (1 - alpha) * x_fake
+    assert got.dtype == torch.float64
+    assert got.item() == pytest.approx(((x_hat.norm(dim=1) - 1) ** 2).mean().item(), rel=1e-12)
