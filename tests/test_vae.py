@@ -72,10 +72,14 @@ def test_bad_input_names_the_argument():
         VAE(latent_dim=0)
     with pytest.raises(ValueError, match="784 pixels"):
         VAE().encode(torch.rand(2, 100))
-    with pytest.raises(ValueError, match="beta"):
+    with pytest.raises(ValueError, match=r"^beta=-1 must be a finite number >= 0"):
         elbo_terms(VAE(2), torch.rand(2, 784), beta=-1)
-    with pytest.raises(ValueError, match="x_train must be pixels in \\[0, 1\\]"):
-        train_vae(VAE(2), torch.rand(4, 784) * 2 - 1, epochs=1, device="cpu", progress=False)
+    with pytest.raises(ValueError, match=r"^beta=-1 must be a finite number >= 0"):
+        train_vae(VAE(2), torch.rand(4, 784), beta=-1, epochs=1, progress=False)
+    message = r"^x_train must be pixels in \[0, 1\] \(at least one image\); load MNIST with value_range=\(0, 1\)$"
+    for bad in (torch.rand(4, 784) * 2 - 1, torch.rand(4, 784) + 0.5, torch.rand(0, 784)):
+        with pytest.raises(ValueError, match=message):
+            train_vae(VAE(2), bad, epochs=1, device="cpu", progress=False)
     with pytest.raises(ValueError, match="epochs"):
         train_vae(VAE(2), torch.rand(4, 784), epochs=-1, device="cpu", progress=False)
 
@@ -91,6 +95,35 @@ def test_training_lowers_the_heldout_bound_and_is_reproducible(mnist):
     assert runs[0] == runs[1]
     assert before > 500 and runs[0]["heldout"][-1] < 250 and runs[0]["heldout"][-1] < runs[0]["heldout"][0]
     assert runs[0]["loss"] == pytest.approx([r + k for r, k in zip(runs[0]["recon"], runs[0]["kl"])])
+
+
+def test_train_vae_is_fit_on_the_elbo_with_its_settings(capsys):
+    """train_vae = fit(model, elbo_terms(beta), ...) with every setting passed on: beta = 0 is allowed
+    (a plain autoencoder with a noisy code), one image is enough, float64 pixels are converted, the
+    held-out figure is evaluate()'s with the run's seed, the default seed is 0, and the bar says what trains."""
+    from gan_course.fit import fit
+
+    x = torch.rand(6, 1, 28, 28, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    x_held = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+
+    def run(train, **kwargs):
+        torch.manual_seed(0)
+        model = VAE(latent_dim=2, hidden=8)
+        return model, train(model, **kwargs)
+
+    settings = dict(epochs=2, batch_size=4, lr=0.01, seed=3, device="cpu", progress=False)
+    model, got = run(train_vae, x_train=x, beta=0.0, x_heldout=x_held, **settings)
+    heldout = lambda m: evaluate(m, x_held, seed=3)["neg_elbo"]  # noqa: E731
+    _, want = run(fit, objective=partial(elbo_terms, beta=0.0), data=x.float(), heldout=heldout, **settings)
+    assert got == want and got["heldout"][-1] == evaluate(model, x_held, seed=3)["neg_elbo"]
+    assert got["loss"] == got["recon"]  # beta = 0: the KL is left out of the loss
+    _, default = run(train_vae, x_train=x[:1], epochs=1, progress=False)
+    _, seed0 = run(train_vae, x_train=x[:1], epochs=1, seed=0, progress=False)
+    _, seed1 = run(train_vae, x_train=x[:1], epochs=1, seed=1, progress=False)
+    assert default == seed0 != seed1
+    capsys.readouterr()
+    run(train_vae, x_train=x[:1], epochs=1)
+    assert "training the VAE" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name, latent_dim, goal", [("vae-z2", 2, 165), ("vae-z20", 20, 130)])

@@ -70,7 +70,7 @@ pytest_add_cli_args_test_selection = [{tests}]
     return work
 
 
-def run(module: str, jobs: int, fresh: bool) -> dict[str, str]:
+def run(module: str, jobs: int, fresh: bool) -> None:
     work = prepare(module, fresh)
     env = dict(os.environ, OMP_NUM_THREADS="1", GAN_COURSE_BUDGET="quick")
     start = time.perf_counter()
@@ -81,26 +81,33 @@ def run(module: str, jobs: int, fresh: bool) -> dict[str, str]:
         tail = (work / "mutmut.log").read_text()[-3000:]
         sys.exit(f"mutmut failed on {module} (exit {done.returncode}); the end of {work / 'mutmut.log'}:\n{tail}")
     seconds = time.perf_counter() - start
-    listing = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=work, env=env,
-                             capture_output=True, text=True, check=True).stdout
-    status = {m.group(1): m.group(2).strip() for m in map(STATUS.match, listing.splitlines()) if m}
-    print(f"{module}: {summary(status)}, {seconds:.0f} s", flush=True)
-    return status
+    print(f"{module}: {summary(status(module))}, {seconds:.0f} s", flush=True)
 
 
-def summary(status: dict[str, str]) -> str:
-    counts = {k: sum(v == k for v in status.values()) for k in ("killed", "survived", "timeout")}
-    other = len(status) - sum(counts.values())
+def status(module: str) -> dict[str, str]:
+    """mutant name -> mutmut's verdict (killed, survived, timeout, no tests, ...) from the module's last run."""
+    listing = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=OUT / module, capture_output=True,
+                             text=True, check=True).stdout
+    return {m.group(1): m.group(2).strip() for m in map(STATUS.match, listing.splitlines()) if m}
+
+
+def summary(verdicts: dict[str, str]) -> str:
+    counts = {k: sum(v == k for v in verdicts.values()) for k in ("killed", "survived", "timeout")}
+    other = len(verdicts) - sum(counts.values())
     score = counts["killed"] + counts["timeout"]
-    return (f"{score}/{len(status)} caught ({100 * score / max(len(status), 1):.1f}%): {counts['killed']} killed, "
+    return (f"{score}/{len(verdicts)} caught ({100 * score / max(len(verdicts), 1):.1f}%): {counts['killed']} killed, "
             f"{counts['timeout']} timed out, {counts['survived']} survived, {other} other")
 
 
-def report(results: dict[str, dict[str, str]]) -> None:
+def report() -> None:
+    """Every module that has been run, in MODULES' order: its score and each survivor's diff."""
     lines = ["# Surviving mutants", ""]
-    for module, status in results.items():
-        lines += [f"## {module}: {summary(status)}", ""]
-        for name, state in status.items():
+    for module in MODULES:
+        if not (OUT / module / "mutants").exists():
+            continue
+        verdicts = status(module)
+        lines += [f"## {module}: {summary(verdicts)}", ""]
+        for name, state in verdicts.items():
             if state == "killed" or state == "timeout":
                 continue
             diff = subprocess.run([str(MUTMUT), "show", name], cwd=OUT / module, capture_output=True,
@@ -122,8 +129,9 @@ def main() -> None:
         parser.error(f"MODULE: no such module {unknown}; choose from {', '.join(MODULES)}")
     if not MUTMUT.exists():
         sys.exit(f"mutmut is missing: {MUTMUT}; `make mutation` installs it")
-    results = {m: run(m, args.jobs, args.fresh) for m in (args.modules or MODULES)}
-    report(results)
+    for module in args.modules or MODULES:
+        run(module, args.jobs, args.fresh)
+    report()
 
 
 if __name__ == "__main__":
