@@ -1,6 +1,7 @@
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,6 +9,8 @@ import torch
 
 import gan_course
 from gan_course.runtime import BUDGET_ENV
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_budget_defaults_to_full_and_reads_the_environment(monkeypatch):
@@ -59,11 +62,14 @@ def test_seed_everything_makes_every_generator_repeat():
 
 
 def test_import_is_light():
-    """`import gan_course` pulls in no widgets, no pyplot, no torch, and sets no backend."""
+    """`import gan_course` pulls in no widgets, no pyplot, no torch, and sets no backend: the tree under test,
+    not whatever copy of the package the interpreter has installed."""
     code = ("import sys, gan_course, gan_course.data, gan_course.distributions, gan_course.plotting\n"
             "heavy = [m for m in ('ipywidgets', 'matplotlib.pyplot', 'torch') if m in sys.modules]\n"
             "import matplotlib\n"
+            "print(gan_course.__file__)\n"
             "print(heavy, matplotlib.rcParams._get_backend_or_none())\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PATH": "/usr/bin:/bin"}, check=True).stdout.strip()
-    assert out == "[] None"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}, check=True).stdout.splitlines()
+    assert Path(out[0]).resolve() == ROOT / "gan_course" / "__init__.py"
+    assert out[1:] == ["[] None"]

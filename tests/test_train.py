@@ -65,19 +65,67 @@ def test_same_seed_same_run():
     assert runs[0] == runs[1]
 
 
+def unchanged(model, before):
+    return all(torch.equal(a, b) for a, b in zip(model.parameters(), before.parameters()))
+
+
+def grad_norm(model):
+    return torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters()])).item()
+
+
 def test_the_loop_does_not_care_about_the_model_shape():
-    """A tiny convnet on 8x8 images, with a data callable instead of a tensor."""
-    torch.manual_seed(0)
-    G = torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.Unflatten(1, (1, 8, 8)), torch.nn.Tanh())
-    D = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, stride=2, padding=1), torch.nn.LeakyReLU(0.2),
-                            torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 1))
+    """A tiny convnet on 8x8 images, with a data callable instead of a tensor, under every recipe: each record
+    is the recipe's loss on the batch its step drew (replayed from the trainer's generator, with the networks as
+    they were before the step), finite and summed from its terms; a D step moves D alone, a G step G alone."""
+    import copy
+
     images = lambda n, gen: torch.rand(n, 1, 8, 8, generator=gen) * 2 - 1  # noqa: E731
     for name, recipe in RECIPES.items():
         if name in ("infogan", "cgan"):  # conditions: tested below
             continue
-        settings = recipe.settings_with(batch_size=8)
-        history = Trainer(G, D, recipe.make_loss(), images, 4, settings, device="cpu").run(2, progress=False)
-        assert len(history["g_loss"]) == 2 and len(history["d_loss"]) == 2, name
+        torch.manual_seed(0)
+        G = torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.Unflatten(1, (1, 8, 8)), torch.nn.Tanh())
+        D = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, stride=2, padding=1), torch.nn.LeakyReLU(0.2),
+                                torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 1))
+        loss = recipe.make_loss()
+        trainer = Trainer(G, D, loss, images, 4, recipe.settings_with(batch_size=8), device="cpu")
+        h = trainer.run(2, progress=False)
+        assert h["step"] == [1, 2] and trainer.updates == {"D": 2 * recipe.settings.d_steps, "G": 2}, name
+        assert all(len(v) == 2 and all(math.isfinite(x) for x in v) for v in h.values()), name
+        for player in ("d", "g"):  # each player's loss is the sum of its named terms
+            terms = [k for k in h if k.startswith(f"{player}_loss_")]
+            assert h[f"{player}_loss"] == pytest.approx([sum(h[k][i] for k in terms) for i in range(2)]), name
+
+        # a D step, by hand: real batch, then z, from the trainer's generator; the penalty draws next
+        state, G0, D0 = trainer.rng.get_state(), copy.deepcopy(G), copy.deepcopy(D)
+        g_grads = [p.grad.clone() for p in G.parameters()]  # left by the last G step
+        record = trainer.d_step()
+        gen = torch.Generator()
+        gen.set_state(state)
+        x_real = images(8, gen)
+        with torch.no_grad():
+            x_fake = G0(torch.randn(8, 4, generator=gen))
+        out_real, out_fake = D0(x_real), D0(x_fake)
+        terms = loss.d_terms(out_real, out_fake)
+        penalty = loss.penalty(D0, x_real, x_fake, gen)
+        if penalty is not None:
+            terms["penalty"] = penalty
+        sum(terms.values()).backward()
+        assert record == pytest.approx({"d_loss": sum(terms.values()).item(), "d_real": out_real.mean().item(),
+                                        "d_fake": out_fake.mean().item(), "grad_norm_d": grad_norm(D0),
+                                        **{f"d_loss_{k}": v.item() for k, v in terms.items()}}), name
+        assert not unchanged(D, D0) and unchanged(G, G0), name
+        assert all(torch.equal(p.grad, g) for p, g in zip(G.parameters(), g_grads)), name  # no gradient into G
+
+        # a G step, by hand, with D as the D step left it
+        state, G1, D1 = trainer.rng.get_state(), copy.deepcopy(G), copy.deepcopy(D)
+        record = trainer.g_step()
+        gen.set_state(state)
+        terms = loss.g_terms(D1(G1(torch.randn(8, 4, generator=gen))))
+        sum(terms.values()).backward()
+        assert record == pytest.approx({"g_loss": sum(terms.values()).item(), "grad_norm_g": grad_norm(G1),
+                                        **{f"g_loss_{k}": v.item() for k, v in terms.items()}}), name
+        assert not unchanged(G, G1) and unchanged(D, D1), name
 
 
 def test_weight_clipping_holds_after_training():
@@ -87,15 +135,24 @@ def test_weight_clipping_holds_after_training():
     assert max(p.abs().max().item() for p in D.parameters()) <= 0.01 + 1e-7
 
 
-def test_nan_stops_with_the_step_number():
+@pytest.mark.parametrize("bad", [math.nan, -math.inf])
+def test_a_nan_or_infinite_loss_stops_with_the_step_number(bad):
     G, D = small_models()
     real = torch.randn(100, 1)
     trainer = Trainer(G, D, NonSaturating(), real, 2, TrainSettings(batch_size=16), device="cpu")
     trainer.run(3, progress=False)
     with torch.no_grad():
-        next(D.parameters()).fill_(float("nan"))
-    with pytest.raises(FloatingPointError, match="step 3: the discriminator loss became nan"):
+        D[-1].bias.fill_(bad)  # D(x) = nan, or -inf: then softplus(-D(x)) = inf, D's real term and G's fake term
+    before = [p.detach().clone() for p in list(G.parameters()) + list(D.parameters())]
+    shown = "nan" if math.isnan(bad) else "inf"
+    with pytest.raises(FloatingPointError, match=rf"step 3: the discriminator loss became {shown} \(real = {shown}"):
         trainer.run(1, progress=False)
+    with pytest.raises(FloatingPointError, match=rf"step 3: the generator loss became {shown} \(fake = {shown}"):
+        trainer.g_step()
+    # stopped before any update: no optimizer step, no record, the networks as they were
+    assert trainer.updates == {"D": 3, "G": 3} and trainer.steps_done == 3 and len(trainer.history["d_loss"]) == 3
+    for a, b in zip(before, list(G.parameters()) + list(D.parameters())):
+        torch.testing.assert_close(b, a, rtol=0, atol=0, equal_nan=True)
 
 
 @pytest.mark.parametrize("kwargs, match", [({"d_steps": 0}, "d_steps=0"), ({"batch_size": -1}, "batch_size=-1"),
@@ -218,10 +275,13 @@ def test_infogan_trains_q_with_d_and_adds_the_code_terms_to_both_players():
     trainer.d_step()
     assert not torch.equal(q.weight, q_before)  # Q is optimized with D
     h = trainer.run(2, progress=False)
-    for player in ("d", "g"):
-        assert len(h[f"{player}_loss_info_cat"]) == 2 and len(h[f"{player}_loss_info_cont"]) == 2
-    for i in range(2):
+    for player in ("d", "g"):  # every step records both code terms; the categorical one is a cross-entropy, > 0
+        assert len(h[f"{player}_loss_info_cat"]) == 2 and all(v > 0 for v in h[f"{player}_loss_info_cat"])
+        assert len(h[f"{player}_loss_info_cont"]) == 2 and all(math.isfinite(v) for v in h[f"{player}_loss_info_cont"])
+    for i in range(2):  # and added to both players' losses
         assert h["g_loss"][i] == pytest.approx(h["g_loss_fake"][i] + h["g_loss_info_cat"][i] + h["g_loss_info_cont"][i])
+        assert h["d_loss"][i] == pytest.approx(h["d_loss_real"][i] + h["d_loss_fake"][i] + h["d_loss_info_cat"][i]
+                                               + h["d_loss_info_cont"][i])
 
 
 def test_a_generator_without_parameters_only_serves_d_steps():
@@ -248,6 +308,7 @@ def test_a_d_step_moves_only_d_and_a_g_step_only_g():
     g_before, d_before = snapshot(G), snapshot(D)
     trainer.d_step()
     assert same(G, g_before) and not same(D, d_before)
+    assert all(p.grad is None for p in G.parameters())  # the fake batch was made without a graph back to G
     d_before = snapshot(D)
     trainer.g_step()
     assert same(D, d_before) and not same(G, g_before)

@@ -1,7 +1,9 @@
 import base64
 import math
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +11,8 @@ from scipy import integrate, stats
 
 from gan_course.distributions import warp
 from gan_course.widgets import DivergenceDashboard, KLFitDashboard, PushforwardDashboard
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("live", [True, False])
@@ -70,11 +74,17 @@ def test_readout_keeps_each_value_with_its_label_and_hides_rounding_noise():
 def test_a_live_dashboard_leaves_the_pyplot_backend_alone():
     code = ("import matplotlib.pyplot as plt\n"
             "plt.switch_backend('svg')\n"
+            "import gan_course\n"
             "from gan_course.widgets import PushforwardDashboard\n"
             "d = PushforwardDashboard()\n"
+            "print(gan_course.__file__)\n"
             "print(type(d.fig.canvas).__module__, plt.get_backend())\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["ipympl.backend_nbagg", "svg"]
+    # the tree under test, not whatever copy of the package the interpreter has installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                         check=True).stdout.splitlines()
+    assert Path(out[0]).resolve() == ROOT / "gan_course" / "__init__.py"
+    assert out[1].split() == ["ipympl.backend_nbagg", "svg"]
 
 
 @pytest.mark.parametrize("factory, slider, value", [
@@ -306,7 +316,11 @@ def test_beta_dashboard_swaps_reconstructions_codes_and_scores(small_vaes):
         assert dash.recon_image.get_array().shape == (2 * 30 + 2, 8 * 30 + 2)  # 5 digits fill one row of 8
         assert dash.values["−ELBO"] == pytest.approx(evaluate(model, x)["neg_elbo"])
         assert dash.values["−ELBO"] == pytest.approx(dash.values["reconstruction"] + dash.values["KL"])
-    assert torch.is_tensor(x) and "β</b> = 4" in dash.readout.value
+    assert "<b>β</b> = 4</span>" in dash.readout.value  # the last beta chosen
+    opened = BetaDashboard(runs, x[:5], x, y, beta=4.0, live=False)  # opens on the beta asked for, not the first
+    assert opened.values == dash.values and "<b>β</b> = 4</span>" in opened.readout.value
+    np.testing.assert_allclose(opened.points.get_offsets(), dash.points.get_offsets())
+    np.testing.assert_allclose(opened.recon_image.get_array(), dash.recon_image.get_array())
     with pytest.raises(ValueError, match="runs"):
         BetaDashboard({}, x[:5], x, y)
 
