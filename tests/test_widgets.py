@@ -234,6 +234,85 @@ def test_gan_lab_trains_redraws_and_obeys_its_controls():
     assert labels == ["pause", "play"]  # the button says what a press will do
 
 
+def test_the_lab_plays_at_the_pace_of_its_page():
+    """A frame goes out only once the page has asked for a draw after the last one; while playing,
+    such a request makes no full draw of a frame already blitted; after pause it draws as usual."""
+    import asyncio
+
+    from gan_course.widgets import GANLabDashboard
+
+    lab = GANLabDashboard(target="ring", loss="non-saturating", steps_per_frame=5)
+    canvas = lab.fig.canvas
+    full_draws = []
+    canvas.mpl_connect("draw_event", lambda event: full_draws.append(lab.trainer.steps_done))
+    canvas.draw()  # the page's first draw: from here on frames are blitted
+    lab.train(100)  # past the loss axes' first growth
+    canvas.draw()
+    start, requests = lab.trainer.steps_done, []
+
+    def page_asks_for_a_draw():
+        requests.append((lab.blitting, len(full_draws)))
+        canvas.handle_event({"type": "draw"})  # as ipympl's page sends it
+        requests[-1] += (len(full_draws),)
+
+    async def play():
+        lab.play_button.value = True
+        await asyncio.sleep(0.5)
+        frames = [lab.trainer.steps_done - start]  # no page yet: one frame, then it waits
+        for _ in range(3):
+            page_asks_for_a_draw()
+            await asyncio.sleep(0.2)
+            frames.append(lab.trainer.steps_done - start)
+        lab.play_button.value = False
+        while lab._task is not None:
+            await asyncio.sleep(0.01)
+        return frames
+
+    frames = asyncio.run(play())
+    assert frames == [5, 10, 15, 20]
+    assert all(after == before for blitted, before, after in requests if blitted) and requests[0][0]
+    n = len(full_draws)
+    canvas.handle_event({"type": "draw"})  # paused: a request is drawn in full
+    assert len(full_draws) == n + 1
+
+
+def test_the_labs_clicks_from_another_thread_wait_for_the_frame_in_progress():
+    """JupyterLab may deliver widget messages on a kernel subshell's thread: a pause or a step D
+    pressed during a frame must act after it, not in the middle of the trainer's step."""
+    import asyncio
+    import threading
+
+    from gan_course.widgets import GANLabDashboard
+
+    lab = GANLabDashboard(target="ring", loss="non-saturating", steps_per_frame=5, live=False)
+    events, clicks = [], []
+    run = lab.trainer.run
+
+    def a_frame_with_clicks(steps, **kwargs):
+        events.append("frame starts")
+        for press in (lambda: setattr(lab.play_button, "value", False), lab.buttons["step D"].click):
+            clicks.append(threading.Thread(target=lambda press=press: (press(), events.append("click done"))))
+            clicks[-1].start()
+        for click in clicks:
+            click.join(0.3)  # a click acting at once would be done by now
+        events.append(f"frame ends, label {lab.play_button.description}")
+        return run(steps, **kwargs)
+
+    async def press_play_then_run_a_frame():
+        lab.play_button.value = True  # the play loop starts at the first await; the test runs the frame
+        lab.train(5)
+        for click in clicks:
+            click.join()
+        await asyncio.sleep(0.05)  # the play loop sees the pause and ends without a frame
+
+    lab.trainer.run = a_frame_with_clicks
+    asyncio.run(press_play_then_run_a_frame())
+    assert lab._task is None
+    assert events == ["frame starts", "frame ends, label pause", "click done", "click done"]
+    assert lab.play_button.description == "play" and lab.trainer.steps_done == 5
+    assert lab.values["D / G updates"] == "6 / 5"  # step D ran after the frame, and the readout shows it
+
+
 def test_the_labs_blitted_frame_matches_a_full_redraw_colour_bar_included():
     from gan_course.widgets import GANLabDashboard
 

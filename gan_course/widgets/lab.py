@@ -7,12 +7,20 @@ generator's image of a grid of latent vectors (its "manifold"), the loss curves
 and the modes-covered counter of :func:`gan_course.metrics.mode_coverage`.
 
 Buttons: play / pause (training runs in chunks as an asyncio task, so the
-buttons stay responsive), step D, step G, reset.
+buttons stay responsive, paced by the page: a frame is sent only once the page
+has taken in the one before), step D, step G, reset.
+
+JupyterLab (4.6 here) sends widget messages to a kernel subshell by default, which
+ipykernel 7 runs on a thread of its own; a click can then arrive while the play
+loop trains on another thread. So everything that touches the trainer or the
+figure runs under one lock, a frame at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import numpy as np
 
@@ -50,6 +58,7 @@ class GANLabDashboard(Dashboard):
         self.play_button = w.ToggleButton(description="play", icon="play")
         self.buttons = {name: w.Button(description=name) for name in ("step D", "step G", "reset")}
         self.seed, self.steps_per_frame, self._task = seed, steps_per_frame, None
+        self._lock = threading.RLock()  # see the module's docstring
         self.device = get_device() if device is None else device
 
         fig = Figure(figsize=(10, 4.2), layout="constrained")
@@ -80,14 +89,24 @@ class GANLabDashboard(Dashboard):
                    self.colorbar.ax]  # the colour bar's range follows D's outputs at every frame
         super().__init__(fig, controls, dynamic=dynamic, live=live)
         # settings act on the trainer; buttons act on training
+        def serial(action):
+            def handler(_):
+                with self._lock:
+                    action()
+            return handler
+
         for control in (self.target, self.loss_name):
-            control.observe(lambda change: (self.reset(), self.refresh()), names="value")
+            control.observe(serial(lambda: (self.reset(), self.refresh())), names="value")
         for control in (self.lr_g, self.lr_d, self.d_steps):
-            control.observe(lambda change: self._apply_settings(), names="value")
-        self.buttons["step D"].on_click(lambda b: (self.trainer.d_step(), self.refresh()))
-        self.buttons["step G"].on_click(lambda b: (self.trainer.g_step(), self.refresh()))
-        self.buttons["reset"].on_click(lambda b: (self.reset(), self.refresh()))
+            control.observe(serial(self._apply_settings), names="value")
+        self.buttons["step D"].on_click(serial(lambda: (self.trainer.d_step(), self.refresh())))
+        self.buttons["step G"].on_click(serial(lambda: (self.trainer.g_step(), self.refresh())))
+        self.buttons["reset"].on_click(serial(lambda: (self.reset(), self.refresh())))
         self.play_button.observe(self._on_play, names="value")
+        self._page_ready = False
+        if self.image is None:  # an ipympl canvas: its page's draw requests pace the play loop
+            self._draw_for_page = self.fig.canvas.handle_draw
+            self.fig.canvas.handle_draw = self._on_page_draw_request
 
     def reset(self):
         """New models, optimizers and history for the current target and loss (same seed).
@@ -121,22 +140,64 @@ class GANLabDashboard(Dashboard):
 
     def train(self, steps: int):
         """Run ``steps`` training steps, then redraw once."""
-        self.trainer.run(steps, progress=False)
-        return self.refresh()
+        with self._lock:
+            self.trainer.run(steps, progress=False)
+            return self.refresh()
+
+    def refresh(self) -> dict:
+        with self._lock:
+            return super().refresh()
 
     def _on_play(self, change):
-        """The button reads what a press will do: "pause" while training runs, "play" while it does not."""
-        self.play_button.description, self.play_button.icon = ("pause", "pause") if change["new"] else ("play", "play")
-        if change["new"] and self._task is None:
-            self._task = asyncio.get_event_loop().create_task(self._play())
+        """The button reads what a press will do: "pause" while training runs, "play" while it does not.
+        A pause waits for the frame in progress, so the label comes after the last frame."""
+        with self._lock:
+            self.play_button.description, self.play_button.icon = ("pause",) * 2 if change["new"] else ("play",) * 2
+            if change["new"] and self._task is None:
+                self._task = asyncio.get_event_loop().create_task(self._play())
 
     async def _play(self):
+        me = asyncio.current_task()
         try:
-            while self.play_button.value:
-                self.train(self.steps_per_frame)
-                await asyncio.sleep(0.01)  # let the kernel handle button clicks between frames
-        finally:
-            self._task = None
+            while True:
+                with self._lock:  # a pause pressed during a frame is seen before the next one
+                    if not self.play_button.value:
+                        self._task = None  # under the lock: a play pressed from now on starts a new loop
+                        return
+                    self._page_ready = False
+                    self.train(self.steps_per_frame)
+                await self._page_caught_up()
+        finally:  # after an error
+            with self._lock:
+                if self._task is me:
+                    self._task = None
+
+    async def _page_caught_up(self, timeout: float = 2.0):
+        """Wait (handling button clicks meanwhile) until the page has taken in the frame just sent.
+
+        A blitted frame reaches the page at once, whether or not it has drawn the last one; a page
+        slower than training would fall behind by more and more frames and show a pause seconds late.
+        So after each frame the canvas asks the page to draw; ipympl's page sends that request back
+        once it has handled every earlier message (:meth:`_on_page_draw_request`). Without a page the
+        loop goes on after ``timeout`` seconds; with the image fallback, which has no such request,
+        after 10 ms.
+        """
+        if self.image is not None:
+            await asyncio.sleep(0.01)
+            return
+        self.fig.canvas.draw_idle()  # after a blit: the request that says the page has it
+        deadline = time.monotonic() + timeout
+        while not self._page_ready and self.play_button.value and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+
+    def _on_page_draw_request(self, event):
+        """The page asks for a draw: it has taken in every frame sent so far. While playing, a
+        blitted frame is already on the page and the next one is on its way, so only the full
+        draws that a frame needs (no background saved yet) are made."""
+        self._page_ready = True
+        with self._lock:
+            if self._task is None or not self.blitting:
+                self._draw_for_page(event)
 
     def _update(self) -> dict:
         import torch
