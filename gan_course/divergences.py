@@ -37,7 +37,7 @@ def as_distribution(name: str, weights, x=None) -> np.ndarray:
     With ``x`` (1-D, strictly increasing, same length) the weights are density
     values at ``x`` and become trapezoid-rule masses first.
     """
-    w = np.asarray(weights, dtype=float) if not _is_tensor(weights) else weights.detach().cpu().numpy()
+    w = _float_array(weights)
     if w.ndim == 0 or w.size == 0:
         raise ValueError(f"{name} must be a non-empty array of weights, got shape {w.shape}")
     if not np.all(np.isfinite(w)):
@@ -45,7 +45,9 @@ def as_distribution(name: str, weights, x=None) -> np.ndarray:
     if (w < 0).any():
         raise ValueError(f"{name} has negative weights (smallest {w.min():.3g}); weights must be >= 0")
     if x is not None:
-        w = w * cell_widths(x, len(w) if w.ndim == 1 else -1)
+        if w.ndim != 1:
+            raise ValueError(f"{name} must be 1-D when a grid x is given, got shape {w.shape}")
+        w = w * cell_widths(x, len(w))
     total = w.sum()
     if total <= 0:
         raise ValueError(f"{name} is all zeros; a distribution needs some mass")
@@ -144,6 +146,13 @@ def _is_tensor(obj) -> bool:
     return type(obj).__module__.startswith("torch") and hasattr(obj, "detach")
 
 
+def _float_array(values) -> np.ndarray:
+    """``values`` as a float64 array; a tensor (also one with autograd or on a GPU) is detached and copied first."""
+    if _is_tensor(values):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=float)
+
+
 def _check_weights(p, q):
     """Weight tensors must be finite and >= 0 (a NaN would vanish in the p > 0 mask)."""
     for name, w in (("p", p), ("q", q)):
@@ -180,13 +189,16 @@ def fit_gaussian(p, x, direction: str = "forward"):
     ``"reverse"`` minimizes KL(q || p) numerically (Nelder-Mead over mu and
     log sigma from several starts, the best kept; of two fits that tie within 1e-7
     nats, the one further left); q settles on one mode when the modes are far apart
-    (mode seeking).
+    (mode seeking). The starts are p's mean and its two highest peaks, each with p's
+    standard deviation; those where KL(q || p) is infinite (p is 0 where q has mass) are
+    dropped, and with none left the reverse fit raises ``ValueError``.
 
     Returns
     -------
     (mu, sigma) : tuple of float
     """
     mass = as_distribution("p", p, x)
+    density = _float_array(p)  # p itself, for its peaks: a list or a tensor works as well as an array
     x = np.asarray(x, dtype=float)
     mean = float(mass @ x)
     std = float(np.sqrt(mass @ (x - mean) ** 2))
@@ -197,11 +209,18 @@ def fit_gaussian(p, x, direction: str = "forward"):
     from scipy.optimize import minimize
 
     def loss(params):
-        return kl(gaussian_on_grid(x, params[0], math.exp(params[1])), p, x=x)
+        q = gaussian_on_grid(x, params[0], math.exp(params[1]))
+        # a q too narrow to reach a grid point, or too far off the grid, has no mass on x: no fit at all
+        return kl(q, density, x=x) if q.any() else math.inf
 
-    # start at the global moments and at the two highest local peaks of p
-    peaks = np.flatnonzero((p[1:-1] >= p[:-2]) & (p[1:-1] > p[2:])) + 1
-    starts = [mean] + list(x[peaks[np.argsort(p[peaks])[::-1][:2]]])
+    # start at the global moments and at the two highest local peaks of p, where KL(q || p) is finite
+    peaks = np.flatnonzero((density[1:-1] >= density[:-2]) & (density[1:-1] > density[2:])) + 1
+    starts = [mean] + list(x[peaks[np.argsort(density[peaks])[::-1][:2]]])
+    starts = [m for m in starts if math.isfinite(loss([m, math.log(std)]))]
+    if not starts:
+        raise ValueError("KL(q || p) is infinite at every start of the reverse fit: p is 0 on part of x where "
+                         "those Gaussians have mass (a density that underflows far from its modes, or a compact "
+                         "support); trim x to where p > 0")
     fits = [minimize(loss, [m, math.log(std)], method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-9})
             for m in starts]
     # two modes of equal weight tie: take the leftmost of the fits within 1e-7 nats of the best,

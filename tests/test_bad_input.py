@@ -43,13 +43,18 @@ CASES = {
     "wasserstein_1d u_weights": ("u_weights", lambda b: dv.wasserstein_1d(X, X, with_bad(P, b), Q)),
     "kl_gaussian mu_p": ("mu_p", lambda b: dv.kl_gaussian(b, 1.0, 0.0, 1.0)),
     "kl_gaussian mu_q": ("mu_q", lambda b: dv.kl_gaussian(0.0, 1.0, b, 1.0)),
+    "kl_gaussian sigma_p": ("sigma_p", lambda b: dv.kl_gaussian(0.0, b, 0.0, 1.0)),
     "kl_gaussian sigma_q": ("sigma_q", lambda b: dv.kl_gaussian(0.0, 1.0, 0.0, b)),
+    "wasserstein_1d v_weights": ("v_weights", lambda b: dv.wasserstein_1d(X, X, P, with_bad(Q, b))),
     "fit_gaussian x": ("x", lambda b: dv.fit_gaussian(P, with_bad(X, b))),
+    "fit_gaussian p": ("p", lambda b: dv.fit_gaussian(with_bad(P, b), X, "reverse")),
     "optimal_discriminator p": ("p", lambda b: dv.optimal_discriminator(with_bad(P, b), Q)),
     "optimal_discriminator q": ("q", lambda b: dv.optimal_discriminator(P, with_bad(Q, b))),
     "chi2 q": ("q", lambda b: dv.chi2(P, with_bad(Q, b))),
     "least_squares_discriminator p": ("p", lambda b: dv.least_squares_discriminator(with_bad(P, b), Q, a=-1, b=1)),
+    "least_squares_discriminator q": ("q", lambda b: dv.least_squares_discriminator(P, with_bad(Q, b), a=-1, b=1)),
     "least_squares_discriminator a": ("a", lambda b: dv.least_squares_discriminator(P, Q, a=b, b=1)),
+    "least_squares_discriminator b": ("b", lambda bad: dv.least_squares_discriminator(P, Q, a=-1, b=bad)),
     "least_squares_value d": ("d", lambda b: dv.least_squares_value(P, Q, with_bad(np.zeros(7), b), c=0)),
     "least_squares_value c": ("c", lambda b: dv.least_squares_value(P, Q, np.zeros(7), c=b)),
     "gan_value logit": ("logit", lambda b: dv.gan_value(P, Q, with_bad(np.zeros(7), b))),
@@ -88,6 +93,26 @@ INFINITY_IS_LEGAL = {"gan_value logit"}  # D* = 0 or 1 has logit -inf or +inf
 def test_torch_divergences_refuse_negative_weights():
     with pytest.raises(ValueError, match="q must hold finite weights >= 0"):
         dv.kl_torch(torch.ones(3), torch.tensor([1.0, -0.5, 1.0]))
+
+
+NEGATIVE = {
+    # name of the argument: a call that passes a negative weight, density or mass in it
+    "kl q": ("q", lambda: dv.kl(P, with_bad(Q, -1.0))),
+    "fit_gaussian p": ("p", lambda: dv.fit_gaussian(with_bad(P, -1.0), X, "reverse")),
+    "optimal_discriminator p": ("p", lambda: dv.optimal_discriminator(with_bad(P, -1.0), Q)),
+    "optimal_discriminator q": ("q", lambda: dv.optimal_discriminator(P, with_bad(Q, -1.0), logit=True)),
+    "least_squares_discriminator p": ("p", lambda: dv.least_squares_discriminator(with_bad(P, -1.0), Q, a=-1, b=1)),
+    "least_squares_discriminator q": ("q", lambda: dv.least_squares_discriminator(P, with_bad(Q, -1.0), a=-1, b=1)),
+    "js_torch p": ("p", lambda: dv.js_torch(torch.tensor([1.0, -0.5]), torch.ones(2))),
+    "transport_plan b": ("b", lambda: transport.transport_plan([1.0, 1.0], [3.0, -1.0], np.ones((2, 2)))),
+}
+
+
+@pytest.mark.parametrize("case", NEGATIVE)
+def test_negative_weights_are_refused_by_name(case):
+    name, call = NEGATIVE[case]
+    with pytest.raises(ValueError, match=rf"^{name} (has negative|must hold finite).*>= 0"):
+        call()
 
 
 @pytest.mark.parametrize("case, bad", [(case, bad) for case in CASES for bad in (NAN, INF)

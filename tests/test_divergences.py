@@ -330,3 +330,274 @@ def test_lsgan_optimal_d_and_the_generator_objective_of_mao_et_al_theorem_1():
         assert value == pytest.approx(on_grid, rel=2e-3)
         if expect is not None:
             assert value == pytest.approx(expect, rel=1e-6)
+
+
+# an uneven grid and its trapezoid cell widths by hand: half the gap on each side of a point
+UNEVEN_X = np.array([0.0, 1.0, 3.0, 7.0, 8.0])
+UNEVEN_WIDTHS = np.array([0.5, 0.5 + 1.0, 1.0 + 2.0, 2.0 + 0.5, 0.5])
+P_DENSITY = np.array([1.0, 2.0, 0.5, 1.0, 3.0])
+Q_DENSITY = np.array([2.0, 1.0, 1.0, 0.5, 1.0])
+
+
+def uneven_masses():
+    pm, qm = P_DENSITY * UNEVEN_WIDTHS, Q_DENSITY * UNEVEN_WIDTHS
+    return pm / pm.sum(), qm / qm.sum()
+
+
+def test_cell_widths_by_hand():
+    from gan_course.divergences import cell_widths
+
+    np.testing.assert_array_equal(cell_widths(UNEVEN_X, 5), UNEVEN_WIDTHS)
+    np.testing.assert_array_equal(cell_widths([0, 1, 3, 7], 4), [0.5, 1.5, 3.0, 2.0])  # integers too
+    np.testing.assert_array_equal(cell_widths([-1.0, 2.0], 2), [1.5, 1.5])  # two points: the smallest grid
+    assert as_distribution("p", [1, 1, 1, 1, 1], x=UNEVEN_X) == pytest.approx(UNEVEN_WIDTHS / 8)
+    # a density on two points, against the masses by hand (each point holds half the only gap)
+    assert kl([1, 3], [3, 1], x=[0.0, 2.0]) == pytest.approx(0.25 * math.log(1 / 3) + 0.75 * math.log(3))
+
+
+def test_grids_that_are_not_strictly_increasing_or_too_short_are_refused():
+    from gan_course.divergences import cell_widths
+
+    for x in ([0.0, 1.0, 1.0, 2.0], [0.0, 2.0, 1.0, 3.0]):  # a repeated point has no cell of its own
+        with pytest.raises(ValueError, match=r"^x must be strictly increasing$"):
+            kl([1, 1, 1, 1], [1, 2, 1, 1], x=x)
+    with pytest.raises(ValueError, match=r"^x must be a 1-D grid with one point per weight \(1\)"):
+        cell_widths([0.0], 1)
+    with pytest.raises(ValueError, match=r"^p must be 1-D when a grid x is given, got shape \(3, 3\)"):
+        kl(np.ones((3, 3)), np.ones((3, 3)), x=[0.0, 1.0, 2.0])
+
+
+def test_every_divergence_uses_the_cell_masses_of_an_uneven_grid():
+    from gan_course.divergences import chi2, gan_value, least_squares_value
+    from scipy.special import log_expit
+
+    pm, qm = uneven_masses()
+    assert kl(P_DENSITY, Q_DENSITY, x=UNEVEN_X) == pytest.approx(stats.entropy(pm, qm), rel=1e-12)
+    assert js(P_DENSITY, Q_DENSITY, x=UNEVEN_X) == pytest.approx(jensenshannon(pm, qm) ** 2, rel=1e-12)
+    assert tv(P_DENSITY, Q_DENSITY, x=UNEVEN_X) == pytest.approx(0.5 * np.abs(pm - qm).sum(), rel=1e-12)
+    assert chi2(P_DENSITY, Q_DENSITY, x=UNEVEN_X) == pytest.approx(np.sum((pm - qm) ** 2 / qm), rel=1e-12)
+    d = np.array([0.3, -0.2, 1.5, 0.0, 0.7])
+    assert least_squares_value(P_DENSITY, Q_DENSITY, d, c=0.5, x=UNEVEN_X) == pytest.approx(
+        0.5 * np.sum((pm + qm) * (d - 0.5) ** 2), rel=1e-12)
+    logit = np.array([0.4, -1.0, 2.0, 0.1, -0.3])
+    assert gan_value(P_DENSITY, Q_DENSITY, logit, x=UNEVEN_X) == pytest.approx(
+        np.sum(pm * log_expit(logit)) + np.sum(qm * log_expit(-logit)), rel=1e-12)
+    # the point values alone, as if the grid were even, give other numbers
+    assert abs(js(P_DENSITY, Q_DENSITY) - js(P_DENSITY, Q_DENSITY, x=UNEVEN_X)) > 1e-3
+
+
+def test_all_distances_on_an_uneven_grid_are_the_closed_forms():
+    from gan_course.divergences import all_distances
+
+    x = 12 * np.sinh(np.linspace(-3, 3, 1601)) / np.sinh(3)  # points crowd near 0
+    p, q = stats.norm.pdf(x, 0, 1), stats.norm.pdf(x, 1.0, 1.5)
+    v = all_distances(x, p, q)
+    assert v["KL(p||q)"] == pytest.approx(kl_gaussian(0, 1, 1.0, 1.5), abs=1e-5)
+    exact_tv = 0.5 * integrate.quad(lambda t: abs(stats.norm.pdf(t, 0, 1) - stats.norm.pdf(t, 1.0, 1.5)), -30, 30,
+                                    points=[-1.9, 0.7], limit=200)[0]
+    assert v["TV"] == pytest.approx(exact_tv, abs=1e-5)
+
+    def js_term(t):
+        a, b = stats.norm.pdf(t, 0, 1), stats.norm.pdf(t, 1.0, 1.5)
+        m = (a + b) / 2
+        return 0.5 * (a * np.log(a / m) if a > 0 else 0) + 0.5 * (b * np.log(b / m) if b > 0 else 0)
+
+    exact_js = integrate.quad(js_term, -15, 15, limit=200)[0]
+    assert v["JS"] == pytest.approx(exact_js, abs=1e-5)
+    assert v["V(D*,G)"] == pytest.approx(-math.log(4) + 2 * exact_js, abs=2e-5)
+    assert v["W1"] == pytest.approx(stats.wasserstein_distance(x, x, p, q), abs=1e-12)  # p, q as point weights
+
+
+def test_base_must_be_positive_and_not_one_and_may_be_below_one():
+    p, q = [1, 2, 3], [3, 1, 1]
+    assert js(p, q, base=10) == pytest.approx(js(p, q) / math.log(10))
+    assert kl(p, q, base=0.5) == pytest.approx(-kl(p, q) / math.log(2))  # log base 1/2 = -log base 2
+    for base in (0, -2, 1):
+        with pytest.raises(ValueError, match=rf"^base={base} must be > 0 and != 1 \(None for nats\)$"):
+            kl(p, q, base=base)
+
+
+def test_js_of_disjoint_supports_is_log2_even_where_the_sum_rounds_above_it():
+    rng = np.random.default_rng(0)
+    rounded_above = 0
+    for _ in range(100):
+        n = rng.integers(1, 6)
+        p = np.concatenate([rng.dirichlet(np.ones(n)), np.zeros(n)])
+        q = np.concatenate([np.zeros(n), rng.dirichlet(np.ones(n))])
+        m = (p + q) / 2
+        rounded_above += 0.5 * rel_entr(p, m).sum() + 0.5 * rel_entr(q, m).sum() > LOG2
+        assert js(p, q) <= LOG2 and js(p, q) == pytest.approx(LOG2, abs=1e-15)
+        assert js(p, q, base=2) <= 1.0
+    assert rounded_above > 0  # the sum itself overshoots log 2 by a rounding error on some of these pairs
+
+
+def test_float32_and_tensor_weights_are_computed_in_double_precision():
+    rng = np.random.default_rng(7)
+    p32, q32 = rng.dirichlet(np.ones(50)).astype(np.float32), rng.dirichlet(np.ones(50)).astype(np.float32)
+    p64, q64 = p32.astype(float), q32.astype(float)
+    assert kl(p32, q32) == pytest.approx(stats.entropy(p64, q64), rel=1e-13)
+    # a generator's output, still attached to its graph (numpy cannot read it without detach)
+    pt = torch.tensor(p32, requires_grad=True)
+    assert kl(pt, torch.tensor(q32)) == pytest.approx(stats.entropy(p64, q64), rel=1e-13)
+    assert js(pt, q32) == pytest.approx(jensenshannon(p64, q64) ** 2, rel=1e-12)
+    assert as_distribution("p", pt).dtype == np.float64
+    np.testing.assert_allclose(as_distribution("p", torch.tensor([1.0, 3.0], requires_grad=True)), [0.25, 0.75])
+
+
+def test_exact_fractions_are_read_as_numbers():
+    from fractions import Fraction
+
+    from gan_course.divergences import cell_widths
+
+    p, q = [Fraction(1, 4), Fraction(3, 4)], [Fraction(1, 2), Fraction(1, 2)]
+    assert kl(p, q) == pytest.approx(0.25 * math.log(0.5) + 0.75 * math.log(1.5), rel=1e-14)
+    np.testing.assert_allclose(cell_widths([Fraction(0), Fraction(1, 3), Fraction(1)], 3), [1 / 6, 1 / 2, 1 / 3])
+
+
+def test_torch_twins_normalize_counts():
+    p = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=torch.float64)
+    q = torch.tensor([4.0, 4.0, 1.0, 1.0], dtype=torch.float64)  # counts: both sum to 10
+    pn, qn = p.numpy() / 10, q.numpy() / 10
+    assert kl_torch(p, q).item() == pytest.approx(stats.entropy(pn, qn), rel=1e-12)
+    assert kl_torch(p, 3 * q).item() == pytest.approx(stats.entropy(pn, qn), rel=1e-12)
+    assert js_torch(p, q).item() == pytest.approx(jensenshannon(pn, qn) ** 2, rel=1e-12)
+    assert js_torch(p, 3 * q).item() == pytest.approx(jensenshannon(pn, qn) ** 2, rel=1e-12)
+
+
+def test_forward_is_the_default_direction():
+    from gan_course.distributions import two_mode_density
+    from gan_course.divergences import fit_gaussian
+
+    x = np.linspace(-14, 14, 2801)
+    mu, sigma = fit_gaussian(two_mode_density(x, 4.0, 0.25), x)
+    assert mu == pytest.approx(0.5 * 4.0 / 2, abs=1e-9)  # (1 - 2w) gap / 2
+    assert sigma == pytest.approx(math.sqrt(1 + 4.0**2 / 4 - 1.0**2), abs=1e-6)
+
+
+def test_reverse_fit_lands_on_the_heavier_mode_where_a_start_at_the_mean_stalls():
+    from scipy.optimize import minimize
+
+    from gan_course.distributions import gaussian_on_grid, two_mode_density
+    from gan_course.divergences import fit_gaussian
+
+    x = np.linspace(-12, 12, 1201)
+    p = two_mode_density(x, 8.0, 0.4)  # the right mode holds 60% of the mass
+    mu, sigma = fit_gaussian(p, x, "reverse")
+    assert mu == pytest.approx(4.0, abs=0.01) and sigma == pytest.approx(1.0, abs=0.01)
+    assert kl(gaussian_on_grid(x, mu, sigma), p, x=x) == pytest.approx(-math.log(0.6), abs=1e-3)
+    # the premise: from the global moments alone, Nelder-Mead stops between the modes, far worse
+    alone = minimize(lambda t: kl(gaussian_on_grid(x, t[0], math.exp(t[1])), p, x=x), [0.8, math.log(4.1)],
+                     method="Nelder-Mead")
+    assert alone.fun > 1.0
+    # the same with three modes, the heaviest on the right and tallest, the smallest in the middle
+    p3 = 0.3 * gaussian_on_grid(x, -7, 1) + 0.1 * gaussian_on_grid(x, 0, 0.4) + 0.6 * gaussian_on_grid(x, 7, 1)
+    mu, sigma = fit_gaussian(p3, x, "reverse")
+    assert mu == pytest.approx(7.0, abs=0.01) and sigma == pytest.approx(1.0, abs=0.01)
+    # p as a list or as a tensor (even one with autograd) fits the same as the array
+    for same in (list(p), torch.tensor(p, requires_grad=True)):
+        assert fit_gaussian(same, x, "reverse") == pytest.approx((4.0, 1.0), abs=0.01)
+
+
+def test_reverse_fit_finds_flat_topped_peaks_on_a_coarse_grid():
+    """Each mode's centre falls halfway between two points of the 0.5 grid, so each peak of the
+    tabulated p is two equal values. The heavier mode (52%, left) is the lower peak."""
+    from gan_course.distributions import gaussian_on_grid
+    from gan_course.divergences import fit_gaussian
+
+    x = np.arange(-16, 16.01, 0.5)
+    p = 0.52 * gaussian_on_grid(x, -9.25, 1.0) + 0.48 * gaussian_on_grid(x, 9.25, 0.8)
+    for centre in (-9.25, 9.25):
+        i = np.searchsorted(x, centre)
+        assert p[i - 1] == p[i]  # the premise: a flat top
+    assert p[x > 0].max() > p[x < 0].max()
+    mu, sigma = fit_gaussian(p, x, "reverse")
+    assert mu == pytest.approx(-9.25, abs=0.01) and sigma == pytest.approx(1.0, abs=0.01)
+    assert kl(gaussian_on_grid(x, mu, sigma), p, x=x) == pytest.approx(-math.log(0.52), abs=1e-3)
+
+
+def test_reverse_fit_on_an_uneven_grid_matches_a_fine_quadrature():
+    from scipy.optimize import minimize
+
+    from gan_course.divergences import fit_gaussian
+
+    x = 12 * np.sinh(np.linspace(-3, 3, 801)) / np.sinh(3)  # points crowd near 0
+    target = stats.skewnorm(4, 0, 2)
+    mu, sigma = fit_gaussian(target.pdf(x), x, "reverse")
+    # reference: KL(q || p) by the trapezoid rule on a fine even grid, from scipy's densities
+    s = np.linspace(-12, 12, 24001)
+    log_p = target.logpdf(s)
+
+    def reverse_kl(t):
+        q = stats.norm(t[0], math.exp(t[1]))
+        return np.trapezoid(q.pdf(s) * (q.logpdf(s) - log_p), s)
+
+    best = minimize(reverse_kl, [1.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-13})
+    assert mu == pytest.approx(best.x[0], abs=2e-4) and sigma == pytest.approx(math.exp(best.x[1]), abs=2e-4)
+
+
+def test_reverse_fit_is_quiet_and_survives_gaussians_that_miss_a_coarse_grid():
+    import warnings
+
+    from gan_course.distributions import gaussian_on_grid, two_mode_density
+    from gan_course.divergences import fit_gaussian
+
+    x = np.linspace(-14, 14, 1401)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no OptimizeWarning (an unknown solver option), no RuntimeWarning
+        mu, _ = fit_gaussian(two_mode_density(x, 8.0, 0.3), x, "reverse")
+    assert mu == pytest.approx(4.0, abs=0.01)
+    # on the way, Nelder-Mead tries Gaussians so narrow that no point of the 0.5 grid sees them
+    coarse = np.arange(-16, 16.01, 0.5)
+    p = 0.4 * gaussian_on_grid(coarse, -6.25, 0.5) + 0.6 * gaussian_on_grid(coarse, 6.25, 1.5)
+    mu, sigma = fit_gaussian(p, coarse, "reverse")
+    assert mu == pytest.approx(6.25, abs=0.01) and sigma == pytest.approx(1.5, abs=0.01)
+    assert kl(gaussian_on_grid(coarse, mu, sigma), p, x=coarse) == pytest.approx(-math.log(0.6), abs=1e-3)
+
+
+def test_reverse_fit_refuses_a_p_that_is_zero_under_every_start():
+    from gan_course.divergences import fit_gaussian
+
+    x = np.linspace(-14, 14, 281)
+    box = ((x >= 0) & (x <= 3)).astype(float)
+    assert fit_gaussian(box, x) == pytest.approx((1.5, math.sqrt(0.8)), abs=1e-9)  # forward: the moments
+    with pytest.raises(ValueError, match=r"^KL\(q \|\| p\) is infinite at every start of the reverse fit"):
+        fit_gaussian(box, x, "reverse")
+
+
+def test_optimal_discriminators_where_both_densities_vanish_and_without_warnings():
+    import warnings
+
+    from gan_course.divergences import gan_value, least_squares_discriminator, optimal_discriminator
+
+    p, q = np.array([0.0, 0.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # log 0 and 0 - 0 must not print RuntimeWarnings
+        np.testing.assert_array_equal(optimal_discriminator(p, q), [0.5, 0.0, 1.0, 0.5])
+        np.testing.assert_array_equal(optimal_discriminator(p, q, logit=True), [0.0, -math.inf, math.inf, 0.0])
+        np.testing.assert_array_equal(least_squares_discriminator(p, q, a=-1, b=3), [1.0, -1.0, 3.0, 1.0])
+        # at D* on disjoint supports the logits are +-inf; V = 0 (= -log 4 + 2 log 2)
+        disjoint_p, disjoint_q = np.array([1.0, 0, 0]), np.array([0, 0.5, 0.5])
+        assert gan_value(disjoint_p, disjoint_q, optimal_discriminator(disjoint_p, disjoint_q, logit=True)) == 0.0
+    # integers are densities too
+    np.testing.assert_array_equal(optimal_discriminator([0, 1, 3], [0, 3, 1]), [0.5, 0.25, 0.75])
+    np.testing.assert_array_equal(least_squares_discriminator([0, 1, 3], [0, 3, 1], a=0, b=4), [2.0, 1.0, 3.0])
+
+
+def test_float32_discriminator_outputs_are_evaluated_in_double_precision():
+    from gan_course.divergences import gan_value, least_squares_value
+
+    rng = np.random.default_rng(8)
+    p, q = rng.dirichlet(np.ones(40)), rng.dirichlet(np.ones(40))
+    logit32 = rng.normal(0, 3, 40).astype(np.float32)  # as a torch discriminator returns it
+    assert gan_value(p, q, logit32) == gan_value(p, q, logit32.astype(float))
+    assert least_squares_value(p, q, logit32, c=0.1) == least_squares_value(p, q, logit32.astype(float), c=0.1)
+
+
+def test_shape_errors_say_what_was_given():
+    from gan_course.divergences import least_squares_value
+
+    with pytest.raises(ValueError, match=r"^d must hold one number per point of p, got shape \(2,\) for \(3,\)$"):
+        least_squares_value([1, 2, 3], [3, 2, 1], [0.0, 1.0], c=0)
+    for uw, vw in (([1.0], None), (None, [1.0, 2.0, 3.0])):
+        with pytest.raises(ValueError, match=r"^u_weights and v_weights must match u_values and v_values in length$"):
+            wasserstein_1d([0.0, 1.0], [2.0, 3.0], uw, vw)

@@ -79,3 +79,18 @@ def test_matched_accuracy_is_the_best_one_to_one_matching_found_by_brute_force()
     assert matched_accuracy([3, 3, 1, 1, 2], [0, 0, 1, 1, 2])["accuracy"] == 1.0
     assert matched_accuracy([3, 3, 1, 1, 2], [0, 0, 1, 1, 2])["matching"] == {3: 0, 1: 1, 2: 2}
     assert matched_accuracy([0, 0, 0, 0], [0, 0, 1, 1])["accuracy"] == 0.5
+
+
+def test_conditional_entropy_in_bits_and_the_table_holds_integer_counts():
+    a, b = [0, 0, 1, 1, 2, 2], [0, 0, 0, 1, 1, 1]
+    # given b = 0: a is 0, 0 or 1 (H = h(1/3)); given b = 1: a is 1, 2 or 2 (the same)
+    h = -(1 / 3) * math.log2(1 / 3) - (2 / 3) * math.log2(2 / 3)
+    assert conditional_entropy(a, b, base=2) == pytest.approx(h, rel=1e-12)
+    assert conditional_entropy(a, b, base=10) == pytest.approx(h * math.log10(2), rel=1e-12)
+    table, _, _ = contingency(a, b)
+    assert table.dtype.kind == "i" and table.tolist() == [[2, 0], [1, 1], [0, 2]]
+
+
+def test_base_one_says_which_bases_to_use():
+    with pytest.raises(ValueError, match=r"^base=1 is not a logarithm base; use e \(nats\), 2 \(bits\) or 10$"):
+        mutual_information([1, 2], [1, 2], base=1)

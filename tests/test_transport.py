@@ -87,3 +87,44 @@ def test_match_points_bad_sizes():
         match_points(np.zeros((3, 2)), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="point sets"):
         cost_matrix(np.zeros((3, 2)), np.zeros((3, 3)))
+
+
+def test_cost_matrix_by_hand_for_powers_and_dimensions():
+    np.testing.assert_array_equal(cost_matrix([0.0, 1.0], [3.0]), [[3.0], [2.0]])
+    np.testing.assert_array_equal(cost_matrix([0.0, 1.0], [3.0], p=2), [[9.0], [4.0]])
+    np.testing.assert_allclose(cost_matrix([[0.0, 0.0]], [[3.0, 4.0], [1.0, 0.0]], p=3), [[125.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^x and y must be \(n, d\) and \(m, d\) point sets"):
+        cost_matrix(np.zeros((2, 3, 3)), np.zeros((4, 3)))  # a batch of images is not a point set
+
+
+def test_match_points_with_a_power_one_point_and_an_index_to_use():
+    x, y = np.array([[0.0], [1.0]]), np.array([[1.5], [3.0]])
+    pairs, cost = match_points(x, y, p=2)  # W2^2 of the two clouds: the mean squared matched distance
+    assert list(pairs) == [0, 1] and cost == pytest.approx((1.5**2 + 2.0**2) / 2)
+    np.testing.assert_array_equal(y[pairs], y)  # pairs index y
+    assert pairs.dtype.kind == "i"
+    pairs, cost = match_points([[0.0, 0.0]], [[3.0, 4.0]])  # one point each: the only matching
+    assert list(pairs) == [0] and cost == 5.0
+    with pytest.raises(ValueError, match=r"^x and y must hold the same number \(> 0\) of points, got 0 and 0$"):
+        match_points(np.zeros((0, 2)), np.zeros((0, 2)))
+
+
+def test_masses_may_be_zero_or_integer_counts():
+    # an empty source ships nothing
+    result = transport_plan([1.0, 0.0], [0.5, 0.5], [[0.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(result.plan, [[0.5, 0.5], [0.0, 0.0]], atol=1e-12)
+    assert result.cost == pytest.approx(0.5)
+    # counts: the backwards plan by hand, targets in reverse order, half units included
+    plans = reference_plans([1, 1], [0.5, 1.5])
+    np.testing.assert_allclose(plans["backwards"], [[0.0, 1.0], [0.5, 0.5]])
+    plans = reference_plans([1, 3], [2, 2])
+    np.testing.assert_allclose(plans["backwards"], [[0, 1], [2, 1]])
+    np.testing.assert_allclose(plans["independent"], [[0.5, 0.5], [1.5, 1.5]])  # a_i b_j / total
+
+
+def test_totals_must_agree_to_a_part_in_a_billion():
+    cost = np.ones((1, 1))
+    assert transport_plan([1.0], [1.0 + 1e-10], cost).cost == pytest.approx(1.0)  # rounding: accepted
+    for a_total, b_total in ((1.0, 1.0 + 5e-9), (1.0, 1.0 + 1e-6), (1e-9, 2e-9)):
+        with pytest.raises(ValueError, match=r"^a and b must carry the same total mass"):
+            transport_plan([a_total], [b_total], cost)
