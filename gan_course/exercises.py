@@ -31,21 +31,29 @@ _TRIPWIRE = "gan_course: this function does the exercise for you: "
 def _forbidden(functions):
     """While the block runs, each of ``functions`` raises instead of answering, however the
     learner's code reached it (an import, an alias, a default argument): its code object is
-    swapped for ``tripwire``'s, then restored. ``tripwire`` is nested, so its code names no
-    global of this module (a module-level function's may, under a tool that rewrites them)."""
-    def tripwire(*args, **kwargs):
-        raise RuntimeError("gan_course: this function does the exercise for you: NAME")  # the constant _TRIPWIRE
-
+    swapped for a tripwire's (:func:`_tripwire_code`), then restored."""
     saved = [(f, f.__code__) for f in functions]
     try:
-        for f, _ in saved:
-            name = f"{f.__module__.split('._')[0]}.{f.__qualname__}"
-            f.__code__ = tripwire.__code__.replace(co_consts=tuple(
-                c.replace("NAME", name) if isinstance(c, str) else c for c in tripwire.__code__.co_consts))
+        for f, code in saved:
+            f.__code__ = _tripwire_code(f"{f.__module__.split('._')[0]}.{f.__qualname__}", len(code.co_freevars))
         yield
     finally:
         for f, code in saved:
             f.__code__ = code
+
+
+def _tripwire_code(name: str, free: int):
+    """The code of a function that raises ``RuntimeError(_TRIPWIRE + name)``, with ``free`` free
+    variables: Python swaps a function's code only for one with as many as its closure holds (a
+    decorated or wrapped function has some). They are named, never read; the message is a
+    constant and ``RuntimeError`` a builtin, so the code needs none of the function's globals."""
+    cells = "".join(f"    c{i} = None\n" for i in range(free))
+    keep = f"        if False:\n            ({''.join(f'c{i}, ' for i in range(free))})\n" if free else ""
+    source = (f"def outer():\n{cells}    def tripwire(*args, **kwargs):\n{keep}"
+              f"        raise RuntimeError({_TRIPWIRE + name!r})\n    return tripwire\n")
+    scope = {}
+    exec(source, scope)  # a fixed template: only ``name``, as a string literal, comes from outside
+    return scope["outer"]().__code__
 
 
 def _call(fn, args, expected: str, forbid=(), convert=None):

@@ -287,6 +287,42 @@ def test_library_functions_answer_again_after_a_check(capsys):
     assert np.isclose(divergences.js([1, 0], [0, 1]), np.log(2))
 
 
+def test_a_forbidden_function_with_a_closure_is_switched_off_and_back_on():
+    """A decorated library function holds a closure; Python swaps its code only for one with as
+    many free variables, so the tripwire is built to fit (and reads none of them)."""
+    import functools
+
+    from gan_course.exercises import _TRIPWIRE, _forbidden
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args):
+            return fn(*args)
+        return wrapper
+
+    @decorate
+    def library_js(p, q):
+        return 0.25
+
+    scale, empty = 2.0, None
+
+    def closure(x):
+        return scale * x + (empty or 0)
+
+    def plain(x):
+        return x
+
+    for f, n in ((library_js, 1), (closure, 2), (plain, 0)):
+        assert len(f.__code__.co_freevars) == n
+        before = f.__code__
+        with _forbidden([f]):
+            with pytest.raises(RuntimeError) as raised:
+                f(1.0, 2.0)  # any arguments: it raises before reading them
+        assert str(raised.value).startswith(_TRIPWIRE) and str(raised.value).endswith(f.__qualname__)
+        assert f.__code__ is before
+    assert library_js(1.0, 2.0) == 0.25 and closure(3.0) == 6.0 and plain(4.0) == 4.0
+
+
 def test_checkers_leave_the_global_random_state_alone(capsys):
     import torch
 

@@ -1,8 +1,8 @@
 """Mutation testing of the package's core modules with mutmut: how many planted bugs the unit tests catch.
 
-    python tools/mutation.py                      # every module below (about an hour on 2 cores)
+    python tools/mutation.py                      # every module below (eight of them took 28 CPU-minutes; see README)
     python tools/mutation.py losses train         # some of them
-    python tools/mutation.py --fresh divergences  # forget earlier results (mutmut reuses them otherwise)
+    python tools/mutation.py --fresh divergences  # start over: mutmut keeps earlier verdicts, even after tests change
 
 Each module runs in its own copy of the package under build/mutation/<module>/ (mutmut writes its
 mutants/ there, never into the repo), against the test files that exercise it; mutmut runs, for each
@@ -70,7 +70,8 @@ pytest_add_cli_args_test_selection = [{tests}]
     return work
 
 
-def run(module: str, jobs: int, fresh: bool) -> None:
+def run(module: str, jobs: int, fresh: bool) -> bool:
+    """mutmut over one module; False (with the end of its log printed) when mutmut itself failed."""
     work = prepare(module, fresh)
     env = dict(os.environ, OMP_NUM_THREADS="1", GAN_COURSE_BUDGET="quick")
     start = time.perf_counter()
@@ -79,9 +80,12 @@ def run(module: str, jobs: int, fresh: bool) -> None:
                               stdout=log, stderr=subprocess.STDOUT)
     if done.returncode:
         tail = (work / "mutmut.log").read_text()[-3000:]
-        sys.exit(f"mutmut failed on {module} (exit {done.returncode}); the end of {work / 'mutmut.log'}:\n{tail}")
+        print(f"mutmut failed on {module} (exit {done.returncode}); the end of {work / 'mutmut.log'}:\n{tail}",
+              file=sys.stderr, flush=True)
+        return False
     seconds = time.perf_counter() - start
     print(f"{module}: {summary(status(module))}, {seconds:.0f} s", flush=True)
+    return True
 
 
 def status(module: str) -> dict[str, str]:
@@ -99,23 +103,21 @@ def summary(verdicts: dict[str, str]) -> str:
             f"{counts['timeout']} timed out, {counts['survived']} survived, {other} other")
 
 
-def report() -> None:
-    """Every module that has been run, in MODULES' order: its score and each survivor's diff."""
-    lines = ["# Surviving mutants", ""]
-    for module in MODULES:
-        if not (OUT / module / "mutants").exists():
+def report(module: str) -> None:
+    """The module's score and each survivor's diff in build/mutation/<module>/survivors.md; then every
+    module's, in MODULES' order, in build/mutation/survivors.md."""
+    verdicts = status(module)
+    lines = [f"## {module}: {summary(verdicts)}", ""]
+    for name, state in verdicts.items():
+        if state in ("killed", "timeout"):
             continue
-        verdicts = status(module)
-        lines += [f"## {module}: {summary(verdicts)}", ""]
-        for name, state in verdicts.items():
-            if state == "killed" or state == "timeout":
-                continue
-            diff = subprocess.run([str(MUTMUT), "show", name], cwd=OUT / module, capture_output=True,
-                                  text=True).stdout.strip()
-            lines += [f"### {name} ({state})", "", f"Accepted: {ACCEPTED.get(name, 'no reason recorded')}", "",
-                      "```diff", diff, "```", ""]
-    (OUT / "survivors.md").write_text("\n".join(lines))
-    print(f"survivors: {OUT / 'survivors.md'}")
+        diff = subprocess.run([str(MUTMUT), "show", name], cwd=OUT / module, capture_output=True,
+                              text=True).stdout.strip()
+        lines += [f"### {name} ({state})", "", f"Accepted: {ACCEPTED.get(name, 'no reason recorded')}", "",
+                  "```diff", diff, "```", ""]
+    (OUT / module / "survivors.md").write_text("\n".join(lines))
+    parts = [(OUT / m / "survivors.md").read_text() for m in MODULES if (OUT / m / "survivors.md").exists()]
+    (OUT / "survivors.md").write_text("\n".join(["# Surviving mutants", "", *parts]))
 
 
 def main() -> None:
@@ -129,9 +131,15 @@ def main() -> None:
         parser.error(f"MODULE: no such module {unknown}; choose from {', '.join(MODULES)}")
     if not MUTMUT.exists():
         sys.exit(f"mutmut is missing: {MUTMUT}; `make mutation` installs it")
+    failed = []
     for module in args.modules or MODULES:
-        run(module, args.jobs, args.fresh)
-    report()
+        if run(module, args.jobs, args.fresh):
+            report(module)
+        else:
+            failed.append(module)
+    print(f"survivors: {OUT / 'survivors.md'}")
+    if failed:
+        sys.exit(f"mutmut failed on: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
