@@ -601,3 +601,11 @@ def test_shape_errors_say_what_was_given():
     for uw, vw in (([1.0], None), (None, [1.0, 2.0, 3.0])):
         with pytest.raises(ValueError, match=r"^u_weights and v_weights must match u_values and v_values in length$"):
             wasserstein_1d([0.0, 1.0], [2.0, 3.0], uw, vw)
+
+
+def test_least_squares_targets_must_be_finite_and_are_named():
+    from gan_course.divergences import least_squares_discriminator
+
+    for a, b, name in ((math.inf, 1.0, "a"), (0.0, math.nan, "b"), ("0", 1.0, "a")):
+        with pytest.raises(ValueError, match=rf"^{name}=.* must be a finite number$"):
+            least_squares_discriminator([1.0, 2.0], [2.0, 1.0], a=a, b=b)

@@ -1,4 +1,5 @@
 import math
+import re
 from functools import partial
 
 import pytest
@@ -123,9 +124,16 @@ def test_train_vae_is_fit_on_the_elbo_with_its_settings(capsys):
     _, seed0 = run(train_vae, x_train=x[:1], epochs=1, seed=0, progress=False)
     _, seed1 = run(train_vae, x_train=x[:1], epochs=1, seed=1, progress=False)
     assert default == seed0 != seed1
-    capsys.readouterr()
+    assert capsys.readouterr().err == ""  # progress=False: no bar
     run(train_vae, x_train=x[:1], epochs=1)
-    assert "training the VAE" in capsys.readouterr().err
+    assert re.search(r"(^|\r)training the VAE: ", capsys.readouterr().err)
+    # the default batch is 100 images: 101 images make two batches, not one
+    x101 = torch.rand(101, 1, 28, 28, generator=torch.Generator().manual_seed(2))
+    _, got = run(train_vae, x_train=x101, epochs=1, progress=False)
+    _, want = run(fit, objective=partial(elbo_terms, beta=1.0), data=x101, epochs=1, batch_size=100, progress=False)
+    _, one_batch = run(fit, objective=partial(elbo_terms, beta=1.0), data=x101, epochs=1, batch_size=101,
+                       progress=False)
+    assert got == want != one_batch
 
 
 @pytest.mark.parametrize("name, latent_dim, goal", [("vae-z2", 2, 165), ("vae-z20", 20, 130)])
