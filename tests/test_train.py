@@ -165,6 +165,44 @@ def test_bad_settings_are_named(kwargs, match):
         TrainSettings(**kwargs)
 
 
+def test_settings_at_their_smallest_are_accepted_and_each_error_names_its_setting():
+    TrainSettings(batch_size=1, d_steps=1, seed=0, decay_steps=1, betas=(0, 0.999))
+    for name in ("lr_g", "lr_d"):
+        with pytest.raises(ValueError, match=rf"^{name}=0 must be"):
+            TrainSettings(**{name: 0})
+
+
+def test_the_optimizers_are_the_settings_ones_with_their_learning_rates():
+    for optimizer, kind in (("adam", torch.optim.Adam), ("rmsprop", torch.optim.RMSprop)):
+        trainer = Trainer(*small_models(), NonSaturating(), torch.randn(50, 1), 2,
+                          TrainSettings(optimizer=optimizer, lr_g=2e-4, lr_d=3e-4, betas=(0.5, 0.9)), device="cpu")
+        assert type(trainer.opt_g) is kind and type(trainer.opt_d) is kind
+        assert trainer.opt_g.param_groups[0]["lr"] == 2e-4 and trainer.opt_d.param_groups[0]["lr"] == 3e-4
+        if kind is torch.optim.Adam:
+            assert trainer.opt_g.param_groups[0]["betas"] == (0.5, 0.9)
+
+
+def test_run_shows_a_bar_by_default_and_checks_its_counts(capsys):
+    trainer = Trainer(*small_models(), NonSaturating(), np.random.default_rng(0).normal(size=(50, 1)), 2,
+                      TrainSettings(batch_size=8), device="cpu")  # float64 numpy data becomes float32
+    assert trainer.real.dtype == torch.float32
+    trainer.run(2)
+    assert "training (non-saturating): 100%" in capsys.readouterr().err
+    trainer.run(0, progress=False)  # zero steps: nothing to do, no bar
+    assert trainer.steps_done == 2 and capsys.readouterr().err == ""
+    with pytest.raises(ValueError, match=r"^steps=-1 must be an integer >= 0$"):
+        trainer.run(-1)
+    with pytest.raises(ValueError, match=r"^every=0 must be an integer >= 1$"):
+        trainer.run(1, callbacks=[(0, print)])
+
+
+def test_the_device_defaults_to_the_courses_choice():
+    from gan_course.runtime import get_device
+
+    trainer = Trainer(*small_models(), NonSaturating(), torch.randn(20, 1), 2)
+    assert trainer.device == torch.device(get_device()) and trainer.real.device.type == trainer.device.type
+
+
 def test_empty_data_is_refused():
     G, D = small_models()
     with pytest.raises(ValueError, match="real must hold"):
@@ -241,9 +279,22 @@ def test_labels_pair_with_real_images_and_conditions_with_fakes():
     assert torch.equal(D.seen[1][1], D.seen[0][1]) and not torch.equal(D.seen[2][1], D.seen[0][1])
     with pytest.raises(ValueError, match="pair every sample with a label"):
         Trainer(LabelWriter(), D, NonSaturating(), (x, y[:10]), ClassLabels(4, 3), device="cpu")
-    for bad in (y.float() + 0.5, y + 3, y - 1):
-        with pytest.raises(ValueError, match="labels of real=.* must be integers"):
+    for bad in (y.float() + 0.5, y + 3, y - 1, y + 1):  # y + 1 reaches 3, one past the last of 3 classes
+        with pytest.raises(ValueError, match=r"labels of real=\(x, y\) must be integers in 0 \.\. 2, got"):
             Trainer(LabelWriter(), D, NonSaturating(), (x, bad), ClassLabels(4, 3), device="cpu")
+    with pytest.raises(ValueError, match=r"must be integers in >= 0, got torch.int64 values from -1 to 1$"):
+        Trainer(*small_models(x_dim=2), NonSaturating(), (x, y - 1), 2, device="cpu")  # no classes to count
+    # a batch function may return (x, y) too: the labels reach D with their images
+    D = LabelledPoints()
+    batches = lambda n, rng: (x[:n], y[:n])  # noqa: E731
+    Trainer(LabelWriter(), D, NonSaturating(), batches, ClassLabels(4, 3), TrainSettings(batch_size=8),
+            device="cpu").d_step()
+    assert torch.equal(D.seen[0][1].argmax(1), y[:8])
+    # a gradient penalty scores its interpolates with the real batch's classes
+    D = LabelledPoints()
+    record = Trainer(LabelWriter(), D, Wasserstein(gp_weight=10), (x, y), ClassLabels(4, 3),
+                     TrainSettings(batch_size=8), device="cpu").d_step()
+    assert record["d_loss_penalty"] > 0 and torch.equal(D.seen[2][1], D.seen[0][1])
     with pytest.raises(ValueError, match="real must be labelled"):
         Trainer(LabelWriter(), D, NonSaturating(), x, ClassLabels(4, 3), device="cpu")
 
@@ -324,6 +375,14 @@ def test_parts_that_do_not_fit_are_refused_or_flagged():
     G, D = small_models()
     with pytest.raises(ValueError, match="latent=.*must be the sampler whose codes the loss reads back"):
         Trainer(G, D, loss, torch.randn(10, 1), InfoCodes(z_dim=3, n_cat=4, n_cont=1), device="cpu")
-    with pytest.warns(UserWarning, match="batch norm.*layer norm"):
+    with pytest.warns(UserWarning, match="batch norm.*layer norm") as caught:
         Trainer(Generator(width=4), Discriminator(width=4), Wasserstein(gp_weight=10), torch.randn(10, 1, 28, 28),
                 100, device="cpu")
+    assert caught[0].filename == __file__  # it points at the line that built the Trainer
+    import warnings
+
+    with warnings.catch_warnings():  # batch norm without a penalty, or a penalty without it: no warning
+        warnings.simplefilter("error")
+        Trainer(Generator(width=4), Discriminator(width=4), NonSaturating(), torch.randn(10, 1, 28, 28), 100,
+                device="cpu")
+        Trainer(*small_models(), Wasserstein(gp_weight=10), torch.randn(10, 1), 2, device="cpu")
