@@ -46,6 +46,19 @@ def test_bad_inputs():
         mode_coverage(np.zeros((10, 3)), ring.centers, ring.std)
     with pytest.raises(ValueError, match="std=0"):
         mode_coverage(ring.x, ring.centers, 0)
+    for bad in (np.zeros((0, 2)), np.zeros(6)):  # no samples; points that are not rows
+        with pytest.raises(ValueError, match=r"^samples must be \(n, d\) with n > 0"):
+            mode_coverage(bad, ring.centers, ring.std)
+    with pytest.raises(ValueError, match=r"^threshold=0 must be"):
+        mode_coverage(ring.x, ring.centers, ring.std, threshold=0)
+
+
+def test_one_sample_on_a_mode_covers_it_and_a_sample_at_the_threshold_is_good():
+    centers = np.array([[0.0, 0.0], [10.0, 0.0]])
+    m = mode_coverage(np.array([[0.1, 0.0]]), centers, 1.0)  # one sample, on the first mode
+    assert m == {"modes": 1, "high_quality": 1.0, "mode_kl": pytest.approx(math.log(2))}
+    both = mode_coverage(torch.tensor([[0.0, 0.0], [0.0, 0.5], [10.0, 3.0]]), centers, 1.0)  # 3 stds: the bar
+    assert both["modes"] == 2 and both["high_quality"] == 1.0
 
 
 # ----- image metrics through the judge ------------------------------------------------------------------
@@ -111,6 +124,13 @@ def test_class_coverage_counts_classes_with_at_least_the_share_and_the_kl_to_uni
     assert even["classes"] == 10 and even["class_kl"] == pytest.approx(0, abs=1e-12)
     two = class_coverage(one_hot_images(torch.arange(1000) % 2), judge=PixelJudge(), device="cpu")
     assert two["class_kl"] == pytest.approx(math.log(10 / 2))
+    # a class needs two samples, however large its share: one of two images is half of them, yet a fluke
+    assert class_coverage(one_hot_images([0, 0, 1]), judge=PixelJudge(), device="cpu")["classes"] == 1
+    assert class_coverage(one_hot_images([0, 0, 1, 1]), judge=PixelJudge(), device="cpu")["classes"] == 2
+    assert class_coverage(one_hot_images([3, 3]), min_share=1, judge=PixelJudge(), device="cpu")["classes"] == 1
+    for bad in (1.5, 0, -0.1):
+        with pytest.raises(ValueError, match=rf"^min_share={bad!r} must be"):
+            class_coverage(one_hot_images([3, 3]), min_share=bad, judge=PixelJudge(), device="cpu")
 
 
 def gaussian_rows(n, mean, root, seed):
@@ -136,6 +156,11 @@ def test_fid_of_two_sets_with_known_moments_is_the_closed_form():
     assert frechet_distance(x1, same_cov, judge=PixelJudge(d=3), device="cpu") == pytest.approx(
         np.sum((mu1 - mu2) ** 2), rel=1e-4)
     assert frechet_distance(x1, x1, judge=PixelJudge(d=3), device="cpu") == pytest.approx(0, abs=1e-6)
+    # two images are the fewest with a covariance (a batch of two, not (logits, features))
+    pair = images_from(np.array([[0.1, 0.2, 0.3], [0.3, 0.1, 0.0]]))
+    assert frechet_distance(pair, pair, judge=PixelJudge(d=3), device="cpu") == pytest.approx(0, abs=1e-6)
+    with pytest.raises(ValueError, match="at least 2"):
+        frechet_distance(pair[:1], pair, judge=PixelJudge(d=3), device="cpu")
 
 
 def sklearn_precision_recall(real, fake, k):
@@ -297,6 +322,10 @@ def test_knn_precision_recall_on_points_matches_scikit_learn_and_reads_collapse_
         knn_precision_recall(real, np.r_[fake, [[np.nan, 0]]])
     with pytest.raises(ValueError, match="k=3 needs more than k"):
         knn_precision_recall(real[:3], fake)
+    nearest = knn_precision_recall(real, fake, k=1)  # one neighbour is the smallest k
+    assert (nearest["precision"], nearest["recall"]) == pytest.approx(sklearn_precision_recall(real, fake, k=1))
+    with pytest.raises(ValueError, match=r"^k=0 must be an integer >= 1$"):
+        knn_precision_recall(real, fake, k=0)
 
 
 def test_scorecard_is_judge_scores_and_memorization_together(digits):

@@ -80,6 +80,17 @@ ACCEPTED: dict[str, str] = {
         "cost_matrix__mutmut_20", "cost_matrix__mutmut_22", "match_points__mutmut_4", "match_points__mutmut_6",
         "match_points__mutmut_8", "match_points__mutmut_10")},
     "gan_course.transport.x_reference_plans__mutmut_21": "the corner rule visits each cell once: = and += agree",
+    **{f"gan_course.metrics.x_{name}": CPU for name in (
+        "mode_coverage__mutmut_3", "mode_coverage__mutmut_5", "_judge__mutmut_8", "_judge__mutmut_9",
+        "class_coverage__mutmut_25", "inception_score__mutmut_9", "frechet_distance__mutmut_4",
+        "precision_recall__mutmut_13", "judge_scores__mutmut_3", "scorecard__mutmut_5", "scorecard__mutmut_9",
+        "knn_precision_recall__mutmut_23", "knn_precision_recall__mutmut_25")},
+    **{f"gan_course.metrics.x_{name}": PROMOTES for name in (
+        "mode_coverage__mutmut_12", "mode_coverage__mutmut_14", "mode_coverage__mutmut_29",
+        "mode_coverage__mutmut_31")},
+    "gan_course.metrics.x_class_coverage__mutmut_4": "check_positive refuses 0 before the bounds are read",
+    **{f"gan_course.metrics.x_{name}": "batches only split the work: the same features either way" for name in (
+        "frechet_distance__mutmut_1", "_outputs_of__mutmut_1", "_outputs_of__mutmut_24")},
     **{f"gan_course.train.xǁTrainerǁ{name}": CPU for name in (
         "__init____mutmut_3", "__init____mutmut_4", "__init____mutmut_9", "__init____mutmut_10",
         "__init____mutmut_11", "__init____mutmut_16", "_data__mutmut_7", "_data__mutmut_10", "_data__mutmut_19",
