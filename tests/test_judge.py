@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import torch
 
@@ -45,6 +47,65 @@ def test_augment_moves_each_digit_a_little_and_reproducibly(mnist):
     torch.testing.assert_close(corners, torch.full_like(corners, -1.0))  # background moves in: no grey frame
 
 
+def test_augment_is_the_affine_map_its_docstring_states_checked_against_scipy():
+    """Per image, draws u in [-1, 1]^4: a rotation of 10 u0 degrees, a zoom of 1 + 0.1 u1 and a shift of
+    2 u2, 2 u3 pixels (the defaults); bilinear, the border copied. scipy.ndimage.affine_transform maps each
+    output pixel (row, col) to the input pixel it reads, the same map written in pixel units."""
+    import math
+
+    import numpy as np
+    from scipy import ndimage
+
+    x = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    out = augment(x, torch.Generator().manual_seed(7))
+    u = (2 * torch.rand(6, 4, generator=torch.Generator().manual_seed(7)) - 1).double().numpy()
+    centre = np.array([13.5, 13.5])  # pixel centres run 0 .. 27
+    for image, result, (u0, u1, u2, u3) in zip(x[:, 0].double().numpy(), out[:, 0], u):
+        a, zoom = math.radians(10 * u0), 1 + 0.1 * u1
+        # input (x, y) = R(a) (output - centre) / zoom + centre + shift; in (row, col) = (y, x) order:
+        m = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]]) / zoom
+        offset = centre - m @ centre + np.array([2 * u3, 2 * u2])
+        want = ndimage.affine_transform(image, m, offset=offset, order=1, mode="nearest")
+        np.testing.assert_allclose(result.numpy(), want, atol=2e-5)
+
+
+def test_judge_terms_augment_by_default_with_the_generator_given():
+    model = Judge(width=8, n_features=32, seed=0).eval()
+    x = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    y = torch.arange(8)
+    runs = []
+    for global_seed in (0, 1):  # the global generator plays no part
+        torch.manual_seed(global_seed)
+        runs.append(judge_terms(model, x, y, generator=torch.Generator().manual_seed(5))["loss"])
+    assert torch.equal(runs[0], runs[1])
+    assert not torch.equal(runs[0], judge_terms(model, x, y, augmented=False)["loss"])
+    plain = torch.nn.functional.cross_entropy(model(augment(x, torch.Generator().manual_seed(5))), y)
+    assert torch.equal(runs[0], plain)
+
+
+def test_train_judge_is_fit_on_judge_terms_with_its_settings(mnist, capsys):
+    """train_judge = fit(model, judge_terms, ...) with batches of 64, Adam at 1e-3 decayed to 0 and seed 0 by
+    default; its held-out figure is the accuracy, a share in [0, 1]."""
+    from gan_course.fit import fit
+
+    x, y, x_held, y_held = mnist[0][:100], mnist[1][:100], mnist[2][:40], mnist[3][:40]
+
+    def run(train, **kwargs):
+        return train(Judge(width=4, n_features=16, seed=0), **kwargs)
+
+    got = run(train_judge, x_train=x, y_train=y, epochs=2, x_heldout=x_held, y_heldout=y_held, progress=False)
+    model = Judge(width=4, n_features=16, seed=0)
+    accuracy = lambda m: confusion(m, x_held, y_held).diagonal().sum().item() / len(x_held)  # noqa: E731
+    want = fit(model, judge_terms, (x, y), epochs=2, batch_size=64, lr=1e-3, decay=True, seed=0, heldout=accuracy,
+               progress=False)
+    assert got == want and 0 <= got["heldout"][-1] <= 1 and got["heldout"][-1] == accuracy(model)
+    assert run(train_judge, x_train=x, y_train=y, epochs=2, decay=False, progress=False) != run(
+        train_judge, x_train=x, y_train=y, epochs=2, progress=False)
+    assert capsys.readouterr().err == ""
+    run(train_judge, x_train=x[:8], y_train=y[:8], epochs=1)
+    assert re.search(r"(^|\r)training the judge: ", capsys.readouterr().err)
+
+
 def test_confusion_counts_true_rows_and_predicted_columns():
     class Fixed(torch.nn.Module):  # predicts digit = round of the first pixel's grey level x 9
         def __init__(self):
@@ -63,6 +124,10 @@ def test_confusion_counts_true_rows_and_predicted_columns():
     for t, p in zip(labels, predicted):
         expected[t, p] += 1
     assert torch.equal(confusion(Fixed(), x, labels), expected)
+    # the matrix is K x K even when the last classes never appear; images in [0, 1] are read as such
+    assert torch.equal(confusion(Fixed(), x[:3], labels[:3]), expected - confusion(Fixed(), x[3:], labels[3:]))
+    assert torch.equal(confusion(Fixed(), (x[:3] + 1) / 2, labels[:3], value_range=(0, 1)),
+                       confusion(Fixed(), x[:3], labels[:3]))
     with pytest.raises(ValueError, match="labels must have shape"):
         confusion(Fixed(), x, labels[:5])
 
@@ -93,6 +158,8 @@ def test_bad_input_names_the_argument(mnist):
         train_judge(Judge(), mnist[0][:4], mnist[1][:4], epochs=1, x_heldout=mnist[2], device="cpu", progress=False)
     with pytest.raises(ValueError, match="value_range"):
         to_judge_scale(mnist[0][:4], (0, 255))
+    with pytest.raises(ValueError, match=r"images must be finite and within value_range"):
+        to_judge_scale(mnist[0][:4] + 0.01, (-1, 1))  # 0.01 past the top: more than rounding
     with pytest.raises(ValueError, match="images must be"):
         judge_outputs(Judge(), torch.zeros(0, 1, 28, 28))
 

@@ -91,6 +91,10 @@ ACCEPTED: dict[str, str] = {
     "gan_course.metrics.x_class_coverage__mutmut_4": "check_positive refuses 0 before the bounds are read",
     **{f"gan_course.metrics.x_{name}": "batches only split the work: the same features either way" for name in (
         "frechet_distance__mutmut_1", "_outputs_of__mutmut_1", "_outputs_of__mutmut_24")},
+    **{f"gan_course.judge.x_{name}": CPU for name in (
+        "augment__mutmut_12", "augment__mutmut_17", "train_judge__mutmut_53", "train_judge__mutmut_65")},
+    **{f"gan_course.judge.x_augment__mutmut_{n}": "the images are float32, torch's default dtype" for n in (13, 18)},
+    "gan_course.judge.x_augment__mutmut_77": "bilinear is grid_sample's default mode",
     **{f"gan_course.train.xǁTrainerǁ{name}": CPU for name in (
         "__init____mutmut_3", "__init____mutmut_4", "__init____mutmut_9", "__init____mutmut_10",
         "__init____mutmut_11", "__init____mutmut_16", "_data__mutmut_7", "_data__mutmut_10", "_data__mutmut_19",
