@@ -114,3 +114,49 @@ def test_fit_discriminator_rejects_bad_input():
         fit_discriminator(np.zeros((5, 2)), np.zeros((5, 2)), steps=0)
     with pytest.raises(ValueError, match="x_fake"):
         fit_discriminator(np.zeros((5, 2)), np.array([[np.nan, 0.0]]))
+
+
+def test_each_bad_argument_is_named_and_the_smallest_counts_are_allowed():
+    from gan_course.critics import fit_discriminator
+
+    x, y = np.zeros((5, 2)), np.ones((5, 2))
+    calls = {"train_critic": lambda **kw: train_critic(x, y, "gp", **kw), "fit_discriminator":
+             lambda **kw: fit_discriminator(x, y, **kw)}
+    for function, call in calls.items():
+        bad = [("steps", 0), ("batch_size", 0)] + ([("clip", 0), ("gp_weight", 0)]
+                                                   if function == "train_critic" else [("lr", 0)])
+        for name, value in bad:
+            with pytest.raises(ValueError, match=rf"^{name}={value} must be"):
+                call(**{name: value})
+        call(steps=1, batch_size=1)  # one step of one sample is the smallest run
+    for function in (lambda a, b: train_critic(a, b, "gp"), fit_discriminator):
+        for name, args in (("x_real", (np.array([[np.nan, 0.0]]), y)), ("x_fake", (x, np.array([[np.inf, 0.0]])))):
+            with pytest.raises(ValueError, match=rf"^{name} "):
+                function(*args)
+
+
+def test_the_defaults_are_the_documented_settings(monkeypatch):
+    """train_critic: batches of 256, lambda = 10, 64 hidden units, seed 0; fit_discriminator: batches of 256,
+    Adam betas (0.5, 0.9), 256 x 3 hidden units, seed 0 -- each run equals one with them written out."""
+    from gan_course.critics import fit_discriminator
+    from gan_course.train import Trainer
+
+    x, y = REAL[:300], FAKE[:300]
+    default = train_critic(x, y, "gp", steps=3)
+    assert default.estimates == train_critic(x, y, "gp", steps=3, batch_size=256, gp_weight=10.0, hidden=64,
+                                             seed=0).estimates
+    assert default.estimates != train_critic(x, y, "gp", steps=3, seed=1).estimates
+    D, losses = fit_discriminator(x, y, steps=3)
+    assert D(torch.zeros(4, 1)).shape == (4, 1)  # one logit per sample
+    _, same = fit_discriminator(x, y, steps=3, batch_size=256, lr=1e-3, hidden=256, layers=3, seed=0)
+    assert losses == same and losses != fit_discriminator(x, y, steps=3, seed=2)[1]
+    assert fit_discriminator(x, y, steps=3, seed=2)[1] == fit_discriminator(x, y, steps=3, seed=2)[1]
+    seen, original = [], Trainer.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        seen.append(self.settings)
+
+    monkeypatch.setattr(Trainer, "__init__", spy)
+    fit_discriminator(x, y, steps=1)
+    assert seen[0].betas == (0.5, 0.9) and seen[0].batch_size == 256

@@ -95,6 +95,10 @@ ACCEPTED: dict[str, str] = {
         "augment__mutmut_12", "augment__mutmut_17", "train_judge__mutmut_53", "train_judge__mutmut_65")},
     **{f"gan_course.judge.x_augment__mutmut_{n}": "the images are float32, torch's default dtype" for n in (13, 18)},
     "gan_course.judge.x_augment__mutmut_77": "bilinear is grid_sample's default mode",
+    **{f"gan_course.critics.x_{name}": CPU for name in (
+        "train_critic__mutmut_47", "train_critic__mutmut_48", "train_critic__mutmut_55", "fit_discriminator__mutmut_33",
+        "fit_discriminator__mutmut_34", "fit_discriminator__mutmut_41", "fit_discriminator__mutmut_86",
+        "fit_discriminator__mutmut_93")},
     **{f"gan_course.train.xǁTrainerǁ{name}": CPU for name in (
         "__init____mutmut_3", "__init____mutmut_4", "__init____mutmut_9", "__init____mutmut_10",
         "__init____mutmut_11", "__init____mutmut_16", "_data__mutmut_7", "_data__mutmut_10", "_data__mutmut_19",
