@@ -176,16 +176,34 @@ from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
 print(json.dumps({n: get_diff_for_mutant(n, path=find_mutant(n).path) for n in sys.argv[1:]}))"""
 
 
+STRING = re.compile(r'''[rbuf]*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')''', re.IGNORECASE)
+WORDING = "only a string literal's text changes (a message or a label)"
+
+
+def wording_only(diff: str) -> bool:
+    """True when a mutant changes nothing but the text inside string literals."""
+    lines = diff.splitlines()
+    removed = [STRING.sub('""', line[1:]) for line in lines if line.startswith("-") and not line.startswith("---")]
+    added = [STRING.sub('""', line[1:]) for line in lines if line.startswith("+") and not line.startswith("+++")]
+    return bool(added) and removed == added
+
+
 def report(module: str) -> None:
-    """The module's score and each survivor's diff in build/mutation/<module>/survivors.md; then every
-    module's, in MODULES' order, in build/mutation/survivors.md."""
+    """The module's score and each survivor's diff, with its reason, in build/mutation/<module>/survivors.md;
+    then every module's, in MODULES' order, in build/mutation/survivors.md. Prints how many survivors
+    have a recorded reason, how many change only a string's text, and how many have neither."""
     verdicts = status(module)
     missed = [name for name, state in verdicts.items() if state not in ("killed", "timeout")]
     diffs = json.loads(subprocess.run([sys.executable, "-c", DIFFS, *missed], cwd=OUT / module, capture_output=True,
                                       text=True, check=True).stdout) if missed else {}
+    reasons = {name: ACCEPTED.get(name) or (WORDING if wording_only(diffs[name]) else None) for name in missed}
+    kinds = {"reason recorded": sum(name in ACCEPTED for name in missed),
+             "wording": sum(reasons[name] == WORDING and name not in ACCEPTED for name in missed),
+             "no reason": sum(reason is None for reason in reasons.values())}
+    print(f"{module}: of {len(missed)} not caught, " + ", ".join(f"{v} {k}" for k, v in kinds.items()), flush=True)
     lines = [f"## {module}: {summary(verdicts)}", ""]
     for name in missed:
-        lines += [f"### {name} ({verdicts[name]})", "", f"Accepted: {ACCEPTED.get(name, 'no reason recorded')}", "",
+        lines += [f"### {name} ({verdicts[name]})", "", f"Accepted: {reasons[name] or 'no reason recorded'}", "",
                   "```diff", diffs[name].strip(), "```", ""]
     (OUT / module / "survivors.md").write_text("\n".join(lines))
     parts = [(OUT / m / "survivors.md").read_text() for m in MODULES if (OUT / m / "survivors.md").exists()]
