@@ -51,9 +51,7 @@ def test_js_checker_accepts_the_formula_and_names_mistakes(capsys):
         (lambda p, q: None, "returned None"),
     ]
     for fn, reason in mistakes:
-        assert not check_js_from_kl(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_js_from_kl, fn, reason, capsys)
 
 
 def test_optimal_discriminator_checker(capsys):
@@ -63,9 +61,7 @@ def test_optimal_discriminator_checker(capsys):
     assert capsys.readouterr().out.startswith("Correct!")
     for fn, reason in [(lambda p, q: q / (p + q), "1 - D*"), (lambda p, q: p / q, "maximize"),
                        (lambda p, q: None, "returned None"), (lambda p, q: p[:3], "one value per point")]:
-        assert not check_optimal_discriminator(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_optimal_discriminator, fn, reason, capsys)
 
 
 def test_w1_by_sorting_checker(capsys):
@@ -77,9 +73,7 @@ def test_w1_by_sorting_checker(capsys):
                        (lambda x, y: np.mean((np.sort(x) - np.sort(y)) ** 2), "W2 squared"),
                        (lambda x, y: abs(x.mean() - y.mean()), "only the means"),
                        (lambda x, y: None, "returned None")]:
-        assert not check_w1_by_sorting(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_w1_by_sorting, fn, reason, capsys)
 
 
 def test_generator_loss_checker(capsys):
@@ -94,17 +88,13 @@ def test_generator_loss_checker(capsys):
     for fn, reason in [(lambda d: -torch.log(torch.sigmoid(d)).mean(), "underflows"),  # inf at logit -120
                        (lambda d: losses.Minimax().d_terms(d, d)["real"], "calls gan_course.losses.Minimax.d_terms"),
                        (lambda d: -losses.Minimax().g_terms(-d)["fake"], "calls gan_course.losses.Minimax.g_terms")]:
-        assert not check_generator_loss(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_generator_loss, fn, reason, capsys)
     for fn, reason in [(lambda d: -torch.nn.functional.softplus(d).mean(), "saturating"),
                        (lambda d: -torch.nn.functional.softplus(-d).mean(), "sign"),
                        (lambda d: torch.nn.functional.softplus(-d).sum(), "average"),
                        (lambda d: 1.0, "scalar torch tensor"),
                        (lambda d: None, "returned None")]:
-        assert not check_generator_loss(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_generator_loss, fn, reason, capsys)
 
 
 def test_gaussian_kl_checker(capsys):
@@ -125,9 +115,7 @@ def test_gaussian_kl_checker(capsys):
                        (lambda m, lv: None, "returned None"),
                        (gaussian_kl, "calls gan_course.elbo.gaussian_kl"),
                        (lambda m, lv: gaussian_kl(m, lv) * (1 + 1e-4), "calls gan_course.elbo.gaussian_kl")]:
-        assert not check_gaussian_kl(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_gaussian_kl, fn, reason, capsys)
 
 
 def test_slerp_checker_accepts_the_formula_and_names_mistakes(capsys):
@@ -188,9 +176,7 @@ def test_slerp_checker_accepts_the_formula_and_names_mistakes(capsys):
                        (lambda a, b, t: "slerp", "not str"),
                        (lambda a, b, t: 1 / 0, "raised ZeroDivisionError"),
                        (lambda a, b, t: None, "returned None")]:
-        assert not check_slerp(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_slerp, fn, reason, capsys)
     # the package's slerp works again after a check
     assert torch.allclose(latents.slerp(torch.ones(2), torch.tensor([1.0, 0.0]), [0.0])[0], torch.ones(2))
 
@@ -480,9 +466,7 @@ def test_gradient_penalty_checker(capsys):
                        (memorized, "with respect to the critic's weights"),
                        (lambda critic, x_hat: torch.tensor(0.5), "the penalty is"),
                        (lambda critic, x_hat: None, "returned None")]:
-        assert not check_gradient_penalty(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_gradient_penalty, fn, reason, capsys)
 
 
 def test_lsgan_losses_checker(capsys):
@@ -522,9 +506,7 @@ def test_lsgan_losses_checker(capsys):
                        (lambda r, f, a, b, c: (right(r, f, a, b, c)[0] + right(r, f, a, b, c)[1]
                                                - right(r, f, a, b, c)[1].detach(),
                                                right(r, f, a, b, c)[1].detach() + 0 * f.sum()), "gradient of your")]:
-        assert not check_lsgan_losses(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_lsgan_losses, fn, reason, capsys)
 
 
 def test_info_bound_checker(capsys):
@@ -574,9 +556,7 @@ def test_info_bound_checker(capsys):
                            torch.arange(len(c)), c].mean(), "log_softmax"),
                        (lambda lg, c: right(lg.clamp(-20, 20), c), "log_softmax"),
                        (lambda lg, c: torch.tensor(right(lg, c).item(), requires_grad=True), "no gradient")]:
-        assert not check_info_bound(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet:") and reason in out, out
+        rejects(check_info_bound, fn, reason, capsys)
 
 
 def test_frechet_distance_checker(capsys):
@@ -659,6 +639,290 @@ def test_frechet_distance_checker(capsys):
                        (lambda a, b: right(a, b) + 0.01, "compare with the formula"), (lambda a, b: None, "None"),
                        (lambda a, b: np.ones(2), "one number"), (lambda a, b: str(right(a, b)), "text"),
                        (lambda a, b: np.complex128(right(a, b) + 7j), "complex"), (lambda a, b: (a.sort(0), right(a, b))[1], "in place")]:
-        assert not check_frechet_distance(fn)
-        out = capsys.readouterr().out
-        assert out.startswith("Not yet") and reason in out, (reason, out)
+        rejects(check_frechet_distance, fn, reason, capsys)
+
+
+# Tolerances: each checker's near miss (a few times its tolerance, but inside numpy's or torch's default
+# tolerance where a mutant falls back to it) must fail, and an answer just inside it must pass. Where a
+# checker has a fixed case and a fresh one, `_later` keeps the answer right on the fixed case(s), so that
+# the fresh case's own tolerance is what decides.
+
+def accepts(check, fn, capsys):
+    assert check(fn) is True, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("Correct!"), out
+    return out
+
+
+def _later(exact, off, after=1):
+    """An answer that is ``exact`` on its first ``after`` calls and ``off`` from then on."""
+    calls = []
+
+    def answer(*args):
+        calls.append(None)
+        return (exact if len(calls) <= after else off)(*args)
+    return answer
+
+
+def test_inverse_cdf_checker_tolerance(capsys):
+    right = lambda u, rate: -np.log1p(-u) / rate  # noqa: E731
+    # _inverse_cdf_of: np.allclose(x, want, rtol=1e-5, atol=1e-7)
+    accepts(check_inverse_cdf_sampler, lambda u, rate: right(u, rate) * (1 + 2e-6), capsys)  # 0.2 rtol
+    # half of atol: numpy's default atol 1e-8 would refuse it for the samples below 4e-3
+    accepts(check_inverse_cdf_sampler, lambda u, rate: right(u, rate) + 5e-8, capsys)
+    near = lambda u, rate: right(u, rate) * (1 + 5e-5)  # noqa: E731  5 rtol; the KS test cannot see it
+    rejects(check_inverse_cdf_sampler, near, "not made from the uniforms", capsys)
+    rejects(check_inverse_cdf_sampler, _later(right, near), "is the rate written", capsys)
+    # samples below 5e-4 rounded to 0: not negative, so not the sign's message (x <= 0 would give it)
+    rejects(check_inverse_cdf_sampler, lambda u, rate: np.where(u < 1e-3, 0.0, right(u, rate)),
+            "not made from the uniforms", capsys)
+
+
+def test_js_checker_tolerance(capsys):
+    from gan_course.divergences import kl
+    from gan_course.exercises import check_js_from_kl
+
+    def right(p, q):
+        m = (p + q) / 2
+        return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+
+    # np.isclose(got, want, rtol=1e-6, atol=1e-9); numpy's defaults are rtol=1e-5, atol=1e-8
+    accepts(check_js_from_kl, lambda p, q: right(p, q) * (1 + 2e-7), capsys)  # 0.2 rtol
+    accepts(check_js_from_kl, lambda p, q: right(p, q) + 2e-10, capsys)  # 0.2 atol
+    rejects(check_js_from_kl, lambda p, q: right(p, q) * (1 + 3e-6), "compare with the formula", capsys)  # 3 rtol
+    # 5 atol: inside rtol on the other cases, refused where p = q (JS = 0)
+    rejects(check_js_from_kl, lambda p, q: right(p, q) + 5e-9, "q = [0.2 0.8]", capsys)
+    rejects(check_js_from_kl, lambda p, q: right(p, q) / np.log(2), "in bits", capsys)
+
+
+def test_optimal_discriminator_checker_tolerance_and_report(capsys):
+    import re
+
+    from gan_course.exercises import check_optimal_discriminator
+
+    right = lambda p, q: p / (p + q)  # noqa: E731
+    # np.allclose(d, want, atol=1e-9) with numpy's rtol=1e-5: D* >= 0.018 here, so rtol sets the scale
+    out = accepts(check_optimal_discriminator, lambda p, q: right(p, q) * (1 + 2e-6), capsys)  # 0.2 rtol
+    value, formula = re.search(r"V\(D\*, G\) = (\S+) = -log 4 \+ 2 JS = (\S+)", out).groups()
+    assert value == formula, out
+    rejects(check_optimal_discriminator, lambda p, q: right(p, q) * (1 + 5e-5), "at point", capsys)  # 5 rtol
+    # all of rtol and 5 atol more: numpy's default atol 1e-8 would take it, on either case
+    edge = lambda p, q: right(p, q) * (1 + 1e-5) + 5e-9  # noqa: E731
+    rejects(check_optimal_discriminator, edge, "at point", capsys)
+    rejects(check_optimal_discriminator, _later(right, edge), "second one drawn at random", capsys)
+
+    def off_at_smallest(p, q):  # the message names the point that is off, not the largest D*
+        d = right(p, q)
+        d[np.argmin(d)] += 1e-3
+        return d
+
+    point = int(np.argmin(_fixed_answers()["d_star"]))
+    rejects(check_optimal_discriminator, off_at_smallest, f"at point {point} D*", capsys)
+
+
+def test_w1_checker_tolerance(capsys):
+    import torch
+
+    from gan_course.exercises import check_w1_by_sorting
+
+    right = lambda x, y: np.abs(np.sort(x) - np.sort(y)).mean()  # noqa: E731
+    # np.isclose(got, want, rtol=1e-5)
+    accepts(check_w1_by_sorting, lambda x, y: right(x, y) * (1 + 2e-6), capsys)  # 0.2 rtol
+    # a tensor that requires grad: numpy cannot read it, the checker goes through detach()
+    accepts(check_w1_by_sorting, lambda x, y: (torch.tensor(np.sort(x), requires_grad=True)
+                                               - torch.tensor(np.sort(y))).abs().mean(), capsys)
+    rejects(check_w1_by_sorting, lambda x, y: right(x, y) * (1 + 5e-5), "compare with the formula", capsys)  # 5 rtol
+    rejects(check_w1_by_sorting, _later(right, lambda x, y: right(x, y) * (1 + 5e-5)),
+            "second one drawn at random", capsys)
+
+
+def test_generator_loss_checker_tolerance_and_report(capsys):
+    import torch.nn.functional as F
+
+    from gan_course.exercises import check_generator_loss
+
+    right = lambda d: F.softplus(-d).mean()  # noqa: E731
+
+    def grad_scaled(k):  # the same value, its gradient times 1 + k
+        def fn(d):
+            loss = right(d)
+            return loss + k * (loss - loss.detach())
+        return fn
+
+    # value: torch.isclose(value, want, rtol=1e-5); gradient: torch.allclose(rtol=1e-4, atol=1e-7)
+    out = accepts(check_generator_loss, lambda d: right(d) * (1 + 2e-6), capsys)  # 0.2 rtol
+    # the fixed logits [-6, -1, 0, 2.5]: mean softplus(-l) = 2.0219, gradient -sigmoid(6) / 4 at -6
+    assert "loss 2.0219" in out and "is -0.2494" in out, out
+    accepts(check_generator_loss, grad_scaled(2e-5), capsys)  # 0.2 of the gradient's rtol, twice torch's default
+    rejects(check_generator_loss, lambda d: right(d) * (1 + 5e-5), "compare with", capsys)  # 5 rtol
+    rejects(check_generator_loss, grad_scaled(5e-4), "gradient with respect to d_fake", capsys)  # 5 rtol
+    rejects(check_generator_loss, lambda d: F.softplus(-d), "scalar torch tensor", capsys)  # one loss per logit
+    rejects(check_generator_loss, lambda d: right(d).detach(), "so that it has a gradient", capsys)
+
+
+def test_gaussian_kl_checker_tolerance(capsys):
+    import torch
+
+    from gan_course.exercises import check_gaussian_kl
+
+    right = lambda m, lv: 0.5 * (m ** 2 + lv.exp() - 1 - lv).sum(1)  # noqa: E731
+    # torch.allclose(got, want, rtol=1e-5), on both the fixed and the fresh inputs
+    torch.manual_seed(5)
+    before = torch.rand(())
+    torch.manual_seed(5)
+    accepts(check_gaussian_kl, lambda m, lv: right(m, lv) * (1 + 2e-6), capsys)  # 0.2 rtol
+    assert torch.rand(()) == before  # the fresh inputs come from the checker's own generator
+    near = lambda m, lv: right(m, lv) * (1 + 5e-5)  # noqa: E731  5 rtol
+    rejects(check_gaussian_kl, near, "compare with", capsys)
+    rejects(check_gaussian_kl, _later(right, near), "drawn at random", capsys)
+    rejects(check_gaussian_kl, _later(right, lambda m, lv: right(m, lv).numpy()), "drawn at random", capsys)
+    # torch's own errors are RuntimeErrors too: reported as raised, not as a library doing the exercise
+    rejects(check_gaussian_kl, lambda m, lv: m @ lv, "raised RuntimeError", capsys)
+
+
+def test_slerp_checker_tolerance(capsys):
+    import re
+
+    import torch
+
+    from gan_course.exercises import check_slerp
+
+    def off_by(c):  # c times the checker's allowance 1e-4 * (1 + max|want|), in the first coordinate
+        def fn(z0, z1, t):
+            z0, z1 = z0.double(), z1.double()
+            theta = torch.arccos((z0 @ z1 / (z0.norm() * z1.norm())).clamp(-1, 1))
+            exact = (torch.sin((1 - t) * theta) * z0 + torch.sin(t * theta) * z1) / torch.sin(theta)
+            return exact + c * 1e-4 * (1 + exact.abs().max()) * (torch.arange(len(exact)) == 0)
+        return fn
+
+    out = accepts(check_slerp, off_by(0.2), capsys)
+    assert float(re.search(r"largest error (\S+)\)", out).group(1)) < 1e-3, out
+    # max|want| is about 4 here: an allowance of 1e-4 * (2 + max|want|) would take 1.1 times this one
+    rejects(check_slerp, off_by(1.1), "check the sines", capsys)
+    rejects(check_slerp, off_by(3), "check the sines", capsys)
+
+
+def test_gradient_penalty_checker_tolerance_and_report(capsys):
+    import torch
+
+    from gan_course.exercises import _small_critic, check_gradient_penalty
+
+    def right(critic, x_hat):
+        x = x_hat.requires_grad_(True)
+        (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)
+        return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
+
+    def value_off(c):  # c times the value's allowance 1e-8 + 1e-4 |want| (torch.isclose with rtol=1e-4)
+        return lambda critic, x_hat: (lambda p: p + c * (1e-8 + 1e-4 * p.item()))(right(critic, x_hat))
+
+    def weight_grad_off(scale, shift):  # the same value; the weights' gradient g -> (1 + scale) g + shift
+        def fn(critic, x_hat):
+            p, w = right(critic, x_hat), critic[0].weight
+            return p + scale * (p - p.detach()) + shift * (w - w.detach()).sum()
+        return fn
+
+    x_fixed = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    fixed = right(_small_critic(0, x_fixed), x_fixed).item()  # 3.7e-4: its allowance, 4.7e-8, is mostly atol
+    out = accepts(check_gradient_penalty, value_off(0.5), capsys)  # rtol 1e-5 instead would allow 1.4e-8
+    assert f"penalty {fixed:.4f} on the fixed batch" in out, out
+    # the weights' gradients, |g| <= 1.3e-3: allclose(rtol=1e-3, atol=1e-6) takes 1e-3 g + 5e-7; without
+    # atol (1e-8) it refuses the shift where |g| < 5e-4, without rtol (1e-5) the scale where g > 5e-4
+    accepts(check_gradient_penalty, weight_grad_off(1e-3, 5e-7), capsys)
+    rejects(check_gradient_penalty, value_off(3), "the penalty is", capsys)
+    rejects(check_gradient_penalty, weight_grad_off(0.0, 5e-6), "critic's weights is not", capsys)  # 5 atol
+    rejects(check_gradient_penalty, lambda critic, x_hat: right(critic, x_hat) * torch.ones(len(x_hat)),
+            "scalar torch tensor", capsys)
+
+
+def test_lsgan_checker_tolerance_and_report(capsys):
+    from gan_course.exercises import check_lsgan_losses
+
+    def right(r, f, a, b, c):
+        return 0.5 * ((r - b) ** 2).mean() + 0.5 * ((f - a) ** 2).mean(), 0.5 * ((f - c) ** 2).mean()
+
+    def grads_off(scale, shift=0.0):  # the same values; gradients times 1 + scale, g_loss's d_real one + shift
+        def fn(r, f, a, b, c):
+            d, g = right(r, f, a, b, c)
+            return d + scale * (d - d.detach()), g + scale * (g - g.detach()) + shift * (r - r.detach()).sum()
+        return fn
+
+    # values: torch.isclose(rtol=1e-5, atol=1e-8); gradients: torch.allclose(rtol=1e-4, atol=1e-7)
+    out = accepts(check_lsgan_losses, lambda *args: tuple(t * (1 + 2e-6) for t in right(*args)), capsys)
+    # the fixed outputs with a, b, c = 0, 1, 1: d_loss 0.5 * 0.62 + 0.5 * 3.315, g_loss 0.5 * 3.515
+    assert "d_loss 1.9675 and g_loss 1.7575" in out, out
+    # 0.2 of the gradients' rtol (twice torch's default), and half of their atol on g_loss's zero gradient
+    accepts(check_lsgan_losses, grads_off(2e-5, 5e-8), capsys)
+    rejects(check_lsgan_losses, lambda *args: tuple(t * (1 + 5e-5) for t in right(*args)),
+            "compare with the formula above", capsys)  # 5 rtol
+    rejects(check_lsgan_losses, grads_off(5e-4), "gradient of your", capsys)  # 5 rtol
+    rejects(check_lsgan_losses, lambda r, f, a, b, c: (right(r, f, a, b, c)[0], 0.5 * (f - c) ** 2), "a pair", capsys)
+    summed = "average over the batch instead of summing"
+    summed_d = lambda r, f, a, b, c: (0.5 * ((r - b) ** 2).sum() + 0.5 * ((f - a) ** 2).sum(),  # noqa: E731
+                                      right(r, f, a, b, c)[1])
+    rejects(check_lsgan_losses, _later(right, summed_d), summed, capsys)  # met with a, b, c = -1, 1, 0 (a != 0)
+    rejects(check_lsgan_losses, lambda r, f, a, b, c: (right(r, f, a, b, c)[0], 0.5 * ((f - c) ** 2).sum()),
+            summed, capsys)
+
+
+def test_info_bound_checker_tolerance_and_hints(capsys):
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    from gan_course.exercises import check_info_bound
+
+    right = lambda lg, c: math.log(lg.shape[1]) - F.cross_entropy(lg.double(), c)  # noqa: E731  float64: no noise
+
+    def off(rel, shift=0.0, grad=0.0):  # value v -> v (1 + rel) + shift (away from 0); gradient also times 1 + grad
+        def fn(lg, c):
+            v = right(lg, c)
+            return v * (1 + rel) + math.copysign(shift, v.item()) + grad * (v - v.detach())
+        return fn
+
+    # value: torch.isclose(rtol=1e-5, atol=1e-7); gradient: torch.allclose(rtol=1e-4, atol=1e-7)
+    out = accepts(check_info_bound, off(2e-6), capsys)  # 0.2 rtol
+    fixed = right(torch.tensor([[2.0, 0.5, -1.0], [0.0, 3.0, 0.0], [1.0, 1.0, 1.0], [-2.0, 0.0, 4.0]]),
+                  torch.tensor([0, 1, 2, 2])).item()
+    assert f"L_I = {fixed:.4f} nats on the fixed batch" in out, out
+    accepts(check_info_bound, off(1e-5, 5e-8), capsys)  # all of rtol and half of atol: torch's atol 1e-8 refuses it
+    accepts(check_info_bound, off(0.0, grad=2e-5), capsys)  # 0.2 of the gradient's rtol, twice torch's default
+    rejects(check_info_bound, off(5e-5), "compare with the formula above", capsys)  # 5 rtol
+    rejects(check_info_bound, off(0.0, grad=5e-4), "gradient with respect to the logits", capsys)  # 5 rtol
+    # a slip met first on the fresh batch, then first on the K = 6 batch, keeps its own hint
+    no_entropy = lambda lg, c: -F.cross_entropy(lg, c)  # noqa: E731
+    rejects(check_info_bound, _later(right, no_entropy, after=1), "add H(c)", capsys)
+    rejects(check_info_bound, _later(right, no_entropy, after=2), "add H(c)", capsys)
+    rejects(check_info_bound, lambda lg, c: math.log(lg.shape[1]) + torch.log(torch.softmax(lg, 1) + 1e-8)[
+        torch.arange(len(c)), c].mean(), "a small constant added inside log(softmax)", capsys)
+
+
+def test_frechet_checker_tolerance_and_hints(capsys):
+    from scipy.linalg import sqrtm
+
+    from gan_course.exercises import check_frechet_distance
+
+    def right(a, b):
+        s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+        return ((a.mean(0) - b.mean(0)) ** 2).sum() + np.trace(s1 + s2 - 2 * sqrtm(s1 @ s2).real)
+
+    def atol(a, b):  # the checker's: 1e-4 of Tr(S_r) + Tr(S_f), 1e-3 of it for a set against itself
+        scale = np.trace(np.cov(a, rowvar=False)) + np.trace(np.cov(b, rowvar=False))
+        return (1e-3 if np.array_equal(a, b) else 1e-4) * scale
+
+    def inside(a, b):  # half the allowance: numpy's rtol, or 1e-4 of the traces for a set against itself, refuse it
+        answers.append(right(a, b) + 0.5 * (1e-3 * abs(right(a, b)) + atol(a, b)))
+        return answers[-1]
+
+    # np.isclose(got, want, rtol=1e-3, atol=atol); the fixed case has want 3.61 and Tr S_r + Tr S_f 3.38
+    answers = []
+    out = accepts(check_frechet_distance, inside, capsys)
+    assert out.startswith(f"Correct! {answers[0]:.4f} on the fixed 3-D sets"), out
+    # all of rtol and 3 atol more: refused on the fixed sets, where an atol of 1e-3 of the traces would take it
+    rejects(check_frechet_distance, lambda a, b: right(a, b) + 1e-3 * abs(right(a, b)) + 3 * atol(a, b),
+            "compare with the formula above", capsys)
+    rejects(check_frechet_distance, lambda a, b: right(a, b) + 3 * atol(a, b) * np.array_equal(a, b),
+            "a set against itself must give 0", capsys)
+    rejects(check_frechet_distance, lambda a, b: max(right(a, b), 0.1), "a set against itself must give 0", capsys)
+    rejects(check_frechet_distance, lambda a, b: right(a, b) + np.trace(sqrtm(np.cov(a, rowvar=False) @ np.cov(
+        b, rowvar=False)).real), "the cross term is -2 Tr", capsys)
