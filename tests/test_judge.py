@@ -56,8 +56,12 @@ def test_augment_is_the_affine_map_its_docstring_states_checked_against_scipy():
     import numpy as np
     from scipy import ndimage
 
+    import warnings
+
     x = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
-    out = augment(x, torch.Generator().manual_seed(7))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch warns when align_corners is left unset
+        out = augment(x, torch.Generator().manual_seed(7))
     u = (2 * torch.rand(6, 4, generator=torch.Generator().manual_seed(7)) - 1).double().numpy()
     centre = np.array([13.5, 13.5])  # pixel centres run 0 .. 27
     for image, result, (u0, u1, u2, u3) in zip(x[:, 0].double().numpy(), out[:, 0], u):
@@ -99,6 +103,10 @@ def test_train_judge_is_fit_on_judge_terms_with_its_settings(mnist, capsys):
     want = fit(model, judge_terms, (x, y), epochs=2, batch_size=64, lr=1e-3, decay=True, seed=0, heldout=accuracy,
                progress=False)
     assert got == want and 0 <= got["heldout"][-1] <= 1 and got["heldout"][-1] == accuracy(model)
+    # a learning rate and seed of its own are passed on too
+    assert run(train_judge, x_train=x, y_train=y, epochs=1, lr=3e-3, seed=4, progress=False) == fit(
+        Judge(width=4, n_features=16, seed=0), judge_terms, (x, y), epochs=1, batch_size=64, lr=3e-3, decay=True,
+        seed=4, progress=False)
     assert run(train_judge, x_train=x, y_train=y, epochs=2, decay=False, progress=False) != run(
         train_judge, x_train=x, y_train=y, epochs=2, progress=False)
     assert capsys.readouterr().err == ""
@@ -160,6 +168,10 @@ def test_bad_input_names_the_argument(mnist):
         to_judge_scale(mnist[0][:4], (0, 255))
     with pytest.raises(ValueError, match=r"images must be finite and within value_range"):
         to_judge_scale(mnist[0][:4] + 0.01, (-1, 1))  # 0.01 past the top: more than rounding
+    with pytest.raises(ValueError, match=r"^x_heldout must be finite"):
+        train_judge(Judge(), mnist[0][:4], mnist[1][:4], epochs=1, x_heldout=mnist[2][:4] * 3, y_heldout=mnist[3][:4],
+                    device="cpu", progress=False)
+    assert torch.equal(to_judge_scale(mnist[0][:4], [-1, 1]), to_judge_scale(mnist[0][:4], (-1, 1)))  # a list too
     with pytest.raises(ValueError, match="images must be"):
         judge_outputs(Judge(), torch.zeros(0, 1, 28, 28))
 

@@ -342,3 +342,28 @@ def test_scorecard_is_judge_scores_and_memorization_together(digits):
     from gan_course.checkpoints import pretrained
     read_once = scorecard(fake, x_train, x_held, heldout_outputs=judge_outputs(pretrained("judge"), x_held), device="cpu")
     assert read_once == pytest.approx(card)
+
+
+def test_every_image_metric_reads_zero_one_images_and_its_own_judge():
+    """value_range=(0, 1) images score as their (-1, 1) copies, through each function and judge_scores; the
+    judge passed is the one read; judge outputs given as a pair are checked for their shapes."""
+    rng = np.random.default_rng(3)
+    judge = PixelJudge(d=4)
+    real, fake = images_from(rng.uniform(-1, 1, (60, 10))), images_from(rng.uniform(-0.5, 1, (50, 10)))
+    unit = lambda x: (x + 1) / 2  # noqa: E731
+    for score in (lambda r, f, **kw: frechet_distance(r, f, **kw),
+                  lambda r, f, **kw: precision_recall(r, f, **kw),
+                  lambda r, f, **kw: judge_scores(f, r, **kw)):
+        assert score(unit(real), unit(fake), value_range=(0, 1), judge=judge, device="cpu") == pytest.approx(
+            score(real, fake, judge=judge, device="cpu"))
+    both = judge_scores(fake, real, judge=judge, device="cpu")
+    assert both["fid"] == pytest.approx(frechet_distance(real, fake, judge=judge, device="cpu"))
+    assert both["inception_score"] == pytest.approx(inception_score(fake, judge=judge, device="cpu"))
+    assert precision_recall(real, fake, k=1, judge=judge, device="cpu")["precision"] >= 0  # k = 1 is allowed
+    from gan_course.judge import judge_outputs
+
+    logits, features = judge_outputs(judge, real)
+    with pytest.raises(ValueError, match=r"^real as judge outputs must be \(logits \(n, K\), features \(n, d\)\)"):
+        frechet_distance((logits[:, 0], features), fake, judge=judge, device="cpu")
+    with pytest.raises(ValueError, match=r"^fake must be finite"):
+        frechet_distance(real, fake + 5, judge=judge, device="cpu")
