@@ -160,3 +160,47 @@ def test_the_defaults_are_the_documented_settings(monkeypatch):
     monkeypatch.setattr(Trainer, "__init__", spy)
     fit_discriminator(x, y, steps=1)
     assert seen[0].betas == (0.5, 0.9) and seen[0].batch_size == 256
+
+
+def test_train_critic_wires_each_constraint_to_its_recipe_and_reports_its_estimates(monkeypatch):
+    """Each constraint trains with its recipe's settings (batch, seed and learning rate replaced) and a
+    Wasserstein loss with only its own constraint; the per-step estimates are E_p f - E_q f on the batch."""
+    from gan_course.recipes import RECIPES
+    from gan_course.train import Trainer
+
+    seen, original = [], Trainer.__init__
+
+    def spy(self, G, D, loss, *args, **kwargs):
+        original(self, G, D, loss, *args, **kwargs)
+        seen.append((self.settings, loss, D))
+
+    monkeypatch.setattr(Trainer, "__init__", spy)
+    x, y = REAL[:200], FAKE[:200]
+    for constraint, recipe, gp, clip in (("clip", "wgan", 0.0, 0.02), ("gp", "wgan-gp", 5.0, None),
+                                         ("sn", "hinge", 0.0, None)):
+        fit = train_critic(x, y, constraint, steps=2, batch_size=16, lr=3e-4, clip=0.02, gp_weight=5.0, hidden=8,
+                           seed=4, device="cpu")
+        settings, loss, critic = seen[-1]
+        assert settings == RECIPES[recipe].settings_with(batch_size=16, seed=4, lr_d=3e-4)
+        assert (loss.gp_weight, loss.clip) == (gp, clip) and critic is fit.critic
+        assert critic[0].out_features == 8 and len(fit.estimates) == 2
+    default_lr = train_critic(x, y, "clip", steps=1)
+    assert seen[-1][0].lr_d == RECIPES["wgan"].settings.lr_d and default_lr.critic is seen[-1][2]
+    monkeypatch.undo()
+    fit = train_critic(REAL[:500], FAKE[:500], "gp", steps=60, seed=0)
+    assert fit.w1 > 0.5 and np.mean(fit.estimates[-20:]) == pytest.approx(fit.w1, rel=0.3)  # same sign, same size
+
+
+def test_fit_discriminator_passes_its_seed(monkeypatch):
+    from gan_course.critics import fit_discriminator
+    from gan_course.train import Trainer
+
+    seen, original = [], Trainer.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        seen.append(self.settings)
+
+    monkeypatch.setattr(Trainer, "__init__", spy)
+    fit_discriminator(REAL[:100], FAKE[:100], steps=1, seed=2, batch_size=32, device="cpu")
+    assert seen[0].seed == 2 and seen[0].batch_size == 32

@@ -129,6 +129,12 @@ ACCEPTED: dict[str, str] = {
         "augment__mutmut_12", "augment__mutmut_17", "train_judge__mutmut_53", "train_judge__mutmut_65")},
     **{f"gan_course.judge.x_augment__mutmut_{n}": "the images are float32, torch's default dtype" for n in (13, 18)},
     "gan_course.judge.x_augment__mutmut_77": "bilinear is grid_sample's default mode",
+    **{f"gan_course.critics.x_{name}__mutmut_{n}": "TrainSettings refuses batch_size=0 with the same message"
+       for name, n in (("train_critic", 30), ("fit_discriminator", 22))},
+    "gan_course.critics.x_fit_discriminator__mutmut_73": "TrainSettings' default batch is 256, fit_discriminator's",
+    **{f"gan_course.critics.{name}": CPU for name in (
+        "xǁ_Indicesǁsample__mutmut_4", "xǁ_Indicesǁsample__mutmut_8", "x__as_points__mutmut_8",
+        "x__as_points__mutmut_11", "x_train_critic__mutmut_129", "x_train_critic__mutmut_136")},
     **{f"gan_course.critics.x_{name}": CPU for name in (
         "train_critic__mutmut_47", "train_critic__mutmut_48", "train_critic__mutmut_55", "fit_discriminator__mutmut_33",
         "fit_discriminator__mutmut_34", "fit_discriminator__mutmut_41", "fit_discriminator__mutmut_86",
