@@ -156,7 +156,7 @@ def test_a_nan_or_infinite_loss_stops_with_the_step_number(bad):
         torch.testing.assert_close(b, a, rtol=0, atol=0, equal_nan=True)
 
 
-@pytest.mark.parametrize("kwargs, match", [({"d_steps": 0}, "d_steps=0"), ({"batch_size": -1}, "batch_size=-1"),
+@pytest.mark.parametrize("kwargs, match", [({"d_steps": 0}, "d_steps=0"), ({"batch_size": 0}, "batch_size=0"),
                                            ({"optimizer": "sgd"}, "optimizer='sgd'"), ({"lr_g": 0}, "lr_g=0"),
                                            ({"decay_steps": 0}, "decay_steps=0"), ({"seed": -3}, "seed=-3"),
                                            ({"seed": 1.5}, "seed=1.5"), ({"betas": (0.5,)}, "betas="),
