@@ -365,5 +365,8 @@ def test_every_image_metric_reads_zero_one_images_and_its_own_judge():
     logits, features = judge_outputs(judge, real)
     with pytest.raises(ValueError, match=r"^real as judge outputs must be \(logits \(n, K\), features \(n, d\)\)"):
         frechet_distance((logits[:, 0], features), fake, judge=judge, device="cpu")
-    with pytest.raises(ValueError, match=r"^fake must be finite"):
-        frechet_distance(real, fake + 5, judge=judge, device="cpu")
+    for score in (frechet_distance, precision_recall, lambda r, f, **kw: judge_scores(f, r, **kw)):
+        with pytest.raises(ValueError, match=r"^fake must be finite"):
+            score(real, fake + 5, judge=judge, device="cpu")
+        with pytest.raises(ValueError, match=r"^real must be finite"):
+            score(real + 5, fake, judge=judge, device="cpu")

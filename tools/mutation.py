@@ -124,7 +124,8 @@ ACCEPTED: dict[str, str] = {
     "check_choice refuses it either way",
     "gan_course.metrics.x_class_coverage__mutmut_4": "check_positive refuses 0 before the bounds are read",
     **{f"gan_course.metrics.x_{name}": "batches only split the work: the same features either way" for name in (
-        "frechet_distance__mutmut_1", "_outputs_of__mutmut_1", "_outputs_of__mutmut_24")},
+        "frechet_distance__mutmut_1", "frechet_distance__mutmut_17", "_outputs_of__mutmut_1",
+        "_outputs_of__mutmut_24")},
     **{f"gan_course.judge.x_{name}": CPU for name in (
         "augment__mutmut_12", "augment__mutmut_17", "train_judge__mutmut_53", "train_judge__mutmut_65")},
     **{f"gan_course.judge.x_augment__mutmut_{n}": "the images are float32, torch's default dtype" for n in (13, 18)},
