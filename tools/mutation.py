@@ -132,6 +132,8 @@ ACCEPTED: dict[str, str] = {
     "gan_course.judge.x_augment__mutmut_77": "bilinear is grid_sample's default mode",
     **{f"gan_course.critics.x_{name}__mutmut_{n}": "TrainSettings refuses batch_size=0 with the same message"
        for name, n in (("train_critic", 30), ("fit_discriminator", 22))},
+    **{f"gan_course.critics.x_{name}__mutmut_1": "accepted: pinning the 2,000-step default costs a 2,000-step "
+       "run; the lessons pass steps themselves" for name in ("train_critic", "fit_discriminator")},
     "gan_course.critics.x_fit_discriminator__mutmut_73": "TrainSettings' default batch is 256, fit_discriminator's",
     **{f"gan_course.critics.{name}": CPU for name in (
         "xǁ_Indicesǁsample__mutmut_4", "xǁ_Indicesǁsample__mutmut_8", "x__as_points__mutmut_8",
