@@ -198,7 +198,6 @@ def fit_gaussian(p, x, direction: str = "forward"):
     (mu, sigma) : tuple of float
     """
     mass = as_distribution("p", p, x)
-    density = _float_array(p)  # p itself, for its peaks: a list or a tensor works as well as an array
     x = np.asarray(x, dtype=float)
     mean = float(mass @ x)
     std = float(np.sqrt(mass @ (x - mean) ** 2))
@@ -207,6 +206,8 @@ def fit_gaussian(p, x, direction: str = "forward"):
     if direction != "reverse":
         raise ValueError(f"direction={direction!r} is not valid; use 'forward' or 'reverse'")
     from scipy.optimize import minimize
+
+    density = _float_array(p)  # p itself, for its peaks: a list or a tensor works as well as an array
 
     def loss(params):
         q = gaussian_on_grid(x, params[0], math.exp(params[1]))
