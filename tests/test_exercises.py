@@ -691,7 +691,9 @@ def test_js_checker_tolerance(capsys):
     accepts(check_js_from_kl, lambda p, q: right(p, q) + 2e-10, capsys)  # 0.2 atol
     rejects(check_js_from_kl, lambda p, q: right(p, q) * (1 + 3e-6), "compare with the formula", capsys)  # 3 rtol
     # 5 atol: inside rtol on the other cases, refused where p = q (JS = 0)
-    rejects(check_js_from_kl, lambda p, q: right(p, q) + 5e-9, "q = [0.2 0.8]", capsys)
+    # where JS = 0 every named mistake is 0 too: the hint must not name one (with numpy's default atol it did)
+    rejects(check_js_from_kl, lambda p, q: right(p, q) + 5e-9, "q = [0.2 0.8] you return 0.0000, JS is 0.0000; "
+            "compare with the formula", capsys)
     rejects(check_js_from_kl, lambda p, q: right(p, q) / np.log(2), "in bits", capsys)
 
 
@@ -701,13 +703,17 @@ def test_optimal_discriminator_checker_tolerance_and_report(capsys):
     from gan_course.exercises import check_optimal_discriminator
 
     right = lambda p, q: p / (p + q)  # noqa: E731
-    # np.allclose(d, want, atol=1e-9) with numpy's rtol=1e-5: D* >= 0.018 here, so rtol sets the scale
-    out = accepts(check_optimal_discriminator, lambda p, q: right(p, q) * (1 + 2e-6), capsys)  # 0.2 rtol
+    # np.allclose(d, want, rtol=1e-6, atol=1e-9); numpy's defaults are rtol=1e-5, atol=1e-8
+    out = accepts(check_optimal_discriminator, lambda p, q: right(p, q) * (1 + 2e-7), capsys)  # 0.2 rtol
     value, formula = re.search(r"V\(D\*, G\) = (\S+) = -log 4 \+ 2 JS = (\S+)", out).groups()
     assert value == formula, out
-    rejects(check_optimal_discriminator, lambda p, q: right(p, q) * (1 + 5e-5), "at point", capsys)  # 5 rtol
+    accepts(check_optimal_discriminator, lambda p, q: right(p, q).astype(np.float32), capsys)  # float32 rounding
+    accepts(check_optimal_discriminator, lambda p, q: list(right(p, q)), capsys)  # any array-like, on both cases
+    rejects(check_optimal_discriminator, lambda p, q: right(p, q) * (1 + 5e-6), "at point", capsys)  # 5 rtol
+    rejects(check_optimal_discriminator, _later(right, lambda p, q: right(p, q) * (1 + 5e-6)),
+            "second one drawn at random", capsys)
     # all of rtol and 5 atol more: numpy's default atol 1e-8 would take it, on either case
-    edge = lambda p, q: right(p, q) * (1 + 1e-5) + 5e-9  # noqa: E731
+    edge = lambda p, q: right(p, q) * (1 + 1e-6) + 5e-9  # noqa: E731
     rejects(check_optimal_discriminator, edge, "at point", capsys)
     rejects(check_optimal_discriminator, _later(right, edge), "second one drawn at random", capsys)
 
@@ -805,7 +811,7 @@ def test_slerp_checker_tolerance(capsys):
 def test_gradient_penalty_checker_tolerance_and_report(capsys):
     import torch
 
-    from gan_course.exercises import _small_critic, check_gradient_penalty
+    from gan_course.exercises import _penalty_and_grad, _small_critic, check_gradient_penalty
 
     def right(critic, x_hat):
         x = x_hat.requires_grad_(True)
@@ -825,11 +831,13 @@ def test_gradient_penalty_checker_tolerance_and_report(capsys):
     fixed = right(_small_critic(0, x_fixed), x_fixed).item()  # 3.7e-4: its allowance, 4.7e-8, is mostly atol
     out = accepts(check_gradient_penalty, value_off(0.5), capsys)  # rtol 1e-5 instead would allow 1.4e-8
     assert f"penalty {fixed:.4f} on the fixed batch" in out, out
-    # the weights' gradients, |g| <= 1.3e-3: allclose(rtol=1e-3, atol=1e-6) takes 1e-3 g + 5e-7; without
-    # atol (1e-8) it refuses the shift where |g| < 5e-4, without rtol (1e-5) the scale where g > 5e-4
-    accepts(check_gradient_penalty, weight_grad_off(1e-3, 5e-7), capsys)
+    # the weights' gradient g (|g| <= 1.3e-3): allclose(rtol=1e-3, atol=1e-4 max|g|) takes half of each
+    largest = _penalty_and_grad(_small_critic(0, x_fixed), x_fixed, lambda g: g.flatten(1).norm(dim=1))[1].abs().max()
+    accepts(check_gradient_penalty, weight_grad_off(5e-4, 0.5e-4 * largest.item()), capsys)
     rejects(check_gradient_penalty, value_off(3), "the penalty is", capsys)
-    rejects(check_gradient_penalty, weight_grad_off(0.0, 5e-6), "critic's weights is not", capsys)  # 5 atol
+    # 5 atol (torch's default atol 1e-8 would refuse it; 1e-6, as before, took it), and 1.5 rtol
+    rejects(check_gradient_penalty, weight_grad_off(0.0, 5e-4 * largest.item()), "critic's weights is not", capsys)
+    rejects(check_gradient_penalty, weight_grad_off(1.5e-3, 0.0), "critic's weights is not", capsys)
     rejects(check_gradient_penalty, lambda critic, x_hat: right(critic, x_hat) * torch.ones(len(x_hat)),
             "scalar torch tensor", capsys)
 
