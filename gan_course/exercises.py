@@ -120,6 +120,15 @@ def _array(result) -> np.ndarray:
     return np.asarray(result.detach().cpu() if hasattr(result, "detach") else result, dtype=float)
 
 
+def _differ(got: float, want: float) -> tuple[str, str]:
+    """``got`` and ``want`` as text, with as many significant digits (5 to 12) as it takes to tell them apart."""
+    for digits in range(5, 13):
+        shown = f"{got:.{digits}g}", f"{want:.{digits}g}"
+        if shown[0] != shown[1]:
+            break
+    return shown
+
+
 def _fresh_rng():
     """A generator seeded afresh at each check, for inputs no answer can be written for in advance."""
     return np.random.default_rng(int.from_bytes(os.urandom(8), "little"))
@@ -207,8 +216,9 @@ def check_js_from_kl(fn) -> bool:
                  (0.5 * kl(p, q) + 0.5 * kl(q, p), "that is the symmetrized KL; JS compares each with the mixture m"),
                  (js(p, q, base=2), "that is JS in bits (log base 2); use natural logarithms, as kl does")]
         hint = next((h for value, h in hints if np.isclose(got, value, rtol=1e-6, atol=1e-9)), "compare with the formula")
-        return _verdict(False, f"for p = {np.round(p, 3)}, q = {np.round(q, 3)} you return {got:.4f}, "
-                               f"JS is {want:.4f}; {hint}")
+        shown = _differ(got, want)
+        return _verdict(False, f"for p = {np.round(p, 3)}, q = {np.round(q, 3)} you return {shown[0]}, "
+                               f"JS is {shown[1]}; {hint}")
     return _verdict(True, f"all {len(cases)} cases match, including disjoint supports (JS = log 2 = {np.log(2):.4f})")
 
 
@@ -231,7 +241,8 @@ def check_optimal_discriminator(fn) -> bool:
         return _verdict(False, "that is 1 - D*: D should be high where the real density p is high")
     if not np.allclose(d, want, rtol=1e-6, atol=1e-9):  # float32 answers pass
         worst = int(np.argmax(np.abs(d - want)))
-        return _verdict(False, f"at point {worst} D* = {want[worst]:.6g}, you return {d[worst]:.6g}; "
+        shown = _differ(d[worst], want[worst])
+        return _verdict(False, f"at point {worst} D* = {shown[1]}, you return {shown[0]}; "
                                "maximize p log D + q log(1 - D) over D for each x")
     fresh = _fresh_rng()
     p2, q2 = fresh.dirichlet(np.ones(12)), fresh.dirichlet(np.ones(12))
@@ -275,12 +286,12 @@ def check_w1_by_sorting(fn) -> bool:
                               "scipy.stats.wasserstein_distance (and on a second pair drawn at random)")
     if a is x2:
         return _verdict(False, f"right on the first pair, wrong on a second one drawn at random ({n} points each): "
-                               f"you return {got:.6g}, W1 is {want:.6g}")
+                               "you return {}, W1 is {}".format(*_differ(got, want)))
     slips = [(np.abs(x - y).mean(), "that pairs the samples in their given order; sort both first"),
              (np.mean((np.sort(x) - np.sort(y)) ** 2), "that is the squared distance (W2 squared); use |.|"),
              (abs(x.mean() - y.mean()), "that compares only the means, a lower bound of W1")]
     hint = next((h for value, h in slips if np.isclose(got, value, rtol=1e-5)), "compare with the formula")
-    return _verdict(False, f"you return {got:.6g}, W1 is {want:.6g}; {hint}")
+    return _verdict(False, "you return {}, W1 is {}; {}".format(*_differ(got, want), hint))
 
 
 def check_generator_loss(fn) -> bool:
@@ -321,7 +332,7 @@ def check_generator_loss(fn) -> bool:
                      (softplus(-values.double()).sum(), "average over the batch instead of summing")]
             hint = next((h for v, h in slips if torch.isclose(value, v, rtol=1e-5)),
                         "compare with -mean(log(sigmoid(d_fake)))")
-            return _verdict(False, f"you return {value.item():.4f}, the loss is {want.item():.4f}; {hint}")
+            return _verdict(False, "you return {}, the loss is {}; {}".format(*_differ(value.item(), want.item()), hint))
         try:
             (grad,) = torch.autograd.grad(got, logits)
         except RuntimeError:
@@ -380,7 +391,8 @@ def check_gaussian_kl(fn) -> bool:
         return _verdict(True, f"KL per row {[round(v, 3) for v in got.tolist()]}; 0 only when mu = 0 and sigma = 1")
     hint = next((h for value, h in slips if got.shape == value.shape and torch.allclose(got, value, rtol=1e-5)),
                 "compare with 1/2 * sum(mu^2 + exp(logvar) - 1 - logvar, dim=1)")
-    return _verdict(False, f"your result {tuple(got.shape)} differs from the KL {want.tolist()}; {hint}")
+    return _verdict(False, f"your result, shape {tuple(got.shape)}, differs from the KL per row "
+                           f"{[round(v, 4) for v in want.tolist()]}; {hint}")
 
 
 def check_slerp(fn) -> bool:
@@ -533,7 +545,7 @@ def check_gradient_penalty(fn) -> bool:
                 return _verdict(False, "right on the first batch, wrong on a critic and three-channel batch drawn at "
                                        "random: compute the penalty from critic and x_hat, for any number of channels")
             hint = hint or "compare with ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()"
-            return _verdict(False, f"you return {value.item():.4f}, the penalty is {want.item():.4f}; {hint}")
+            return _verdict(False, "you return {}, the penalty is {}; {}".format(*_differ(value.item(), want.item()), hint))
         try:
             (got_grad,) = torch.autograd.grad(got, critic[0].weight)
         except RuntimeError:
@@ -614,8 +626,8 @@ def check_lsgan_losses(fn) -> bool:
                       0.5 * ((real.double() - b) ** 2).sum() + 0.5 * ((fake.double() - a) ** 2).sum(),
                       "average over the batch instead of summing")]
             hint = next((h for v, h in slips if torch.isclose(value, v, rtol=1e-5)), "compare with the formula above")
-            return _verdict(False, f"with {coding} your {who} is {value.item():.4f}, it should be "
-                                   f"{target.item():.4f}; {hint}")
+            shown = _differ(value.item(), target.item())
+            return _verdict(False, f"with {coding} your {who} is {shown[0]}, it should be {shown[1]}; {hint}")
         zero = torch.zeros_like(real)
         for t, who, want_grads in ((got[0], "d_loss", ((real - b) / len(real), (fake - a) / len(fake))),
                                    (got[1], "g_loss", (zero, (fake - c) / len(fake)))):
@@ -699,7 +711,8 @@ def check_info_bound(fn) -> bool:
                        "H(c) is log K for the K columns of logits (not the categories the batch happens to hold), " \
                        "and take torch.log_softmax: a clamp or a constant inside log(softmax) changes the bound where " \
                        "Q is confidently wrong"
-            return _verdict(False, f"your bound is {value.item():.4f}, it should be {want.item():.4f}; "
+            shown = _differ(value.item(), want.item())
+            return _verdict(False, f"your bound is {shown[0]}, it should be {shown[1]}; "
                                    f"{hint or 'compare with the formula above'}")
         (grad,) = torch.autograd.grad(got, scores, allow_unused=True)
         if grad is None:
@@ -780,7 +793,8 @@ def check_frechet_distance(fn) -> bool:
                        f"{len(f_fake)} fake points): use the arrays you are given, features in columns"
             if hint is None and i == 2:
                 hint = "a set against itself must give 0"
-            return _verdict(False, f"your distance is {got:.6f}, it should be {want:.6f}; "
+            shown = _differ(got, want)
+            return _verdict(False, f"your distance is {shown[0]}, it should be {shown[1]}; "
                                    f"{hint or 'compare with the formula above'}")
         if i == 0:
             first = got
