@@ -731,6 +731,61 @@ def test_frechet_distance_checker(capsys):
         rejects(check_frechet_distance, fn, reason, capsys)
 
 
+class _Edges:
+    """A stand-in for a check's fresh generator that draws every integer, and every choice, at one end of its range
+    (``integers`` as numpy reads it: ``integers(high)`` is ``[0, high)``); its other draws are a seeded generator's."""
+
+    def __init__(self, top: bool):
+        self.top, self.rng = top, np.random.default_rng(7)
+
+    def integers(self, low, high=None, size=None):
+        low, high = (0, low) if high is None else (low, high)
+        return np.full(size, high - 1 if self.top else low) if size else high - 1 if self.top else low
+
+    def choice(self, options):
+        return options[-1] if self.top else options[0]
+
+    def __getattr__(self, name):
+        return getattr(self.rng, name)
+
+
+def _fresh_arguments(check, answer, top, monkeypatch):
+    """The arguments of each call a check makes to a right answer, its fresh cases drawn at their ends."""
+    monkeypatch.setattr(exercises, "_fresh_rng", lambda: _Edges(top))
+    calls = []
+    assert check(lambda *args: calls.append(args) or answer(*args)) is True
+    return calls
+
+
+@pytest.mark.fresh_draws
+@pytest.mark.parametrize("top", [False, True], ids=["smallest", "largest"])
+def test_fresh_cases_are_never_too_small_to_test(top, monkeypatch, capsys):
+    """A fresh case is what catches an answer written for the fixed one; an empty one would pass anything."""
+    answers = _right_answers()
+    check = lambda c: _fresh_arguments(c, answers[c], top, monkeypatch)  # noqa: E731
+    assert len(check(exercises.check_inverse_cdf_sampler)[1][0]) == (499 if top else 50)
+    assert len(check(exercises.check_w1_by_sorting)[1][0]) == (299 if top else 20)
+    logits = check(exercises.check_generator_loss)[2][0]
+    assert logits.shape == ((199 if top else 5), 1)
+    if top:  # N(0, 3^2) logits: some far out on both sides
+        assert abs(logits.mean()) < 0.6 and 2.5 < logits.std() < 3.5, (logits.mean(), logits.std())
+    mu, logvar = check(exercises.check_gaussian_kl)[1]
+    assert mu.shape == logvar.shape and mu.dim() == 2, (mu.shape, logvar.shape)
+    assert check(exercises.check_gradient_penalty)[1][1].shape == ((19 if top else 3), 3, 28, 28)
+    for outputs in check(exercises.check_lsgan_losses)[2][:2]:  # N(0, 4^2) outputs, and one beyond -10 and +10
+        assert len(outputs) == (99 if top else 5) + 2 and outputs.min() < -10 and outputs.max() > 10
+    assert check(exercises.check_info_bound)[1][0].shape == ((79, 12) if top else (20, 5))
+    f_real, f_fake = check(exercises.check_frechet_distance)[1]
+    assert f_real.shape == ((59, 7) if top else (30, 4)) and f_fake.shape == ((89, 7) if top else (60, 4))
+
+
+def test_feedback_shows_numbers_with_the_digits_that_tell_them_apart():
+    assert exercises._differ(2.0219, 0.5) == ("2.0219", "0.5")  # five significant digits at least
+    assert exercises._differ(0.11968768, 0.1196876) == ("0.1196877", "0.1196876")  # seven: they differ there
+    assert exercises._differ(5e-9, 0.0) == ("5e-09", "0")
+    assert exercises._differ(1.0, 1 + 3e-13) == ("1", "1")  # at most twelve: closer than that reads the same
+
+
 # Tolerances: each checker's near miss (a few times its tolerance, but inside numpy's or torch's default
 # tolerance where a mutant falls back to it) must fail, and an answer just inside it must pass. Where a
 # checker has a fixed case and a fresh one, `_later` keeps the answer right on the fixed case(s), so that
@@ -779,8 +834,8 @@ def test_js_checker_tolerance(capsys):
     accepts(check_js_from_kl, lambda p, q: right(p, q) * (1 + 2e-7), capsys)  # 0.2 rtol
     accepts(check_js_from_kl, lambda p, q: right(p, q) + 2e-10, capsys)  # 0.2 atol
     rejects(check_js_from_kl, lambda p, q: right(p, q) * (1 + 3e-6), "compare with the formula", capsys)  # 3 rtol
-    # 5 atol: inside rtol on the other cases, refused where p = q (JS = 0)
-    # where JS = 0 every named mistake is 0 too: the hint must not name one (with numpy's default atol it did)
+    # 5 atol: inside rtol on the other cases, refused where p = q (JS = 0); there every named mistake is 0 too,
+    # so the hint must not name one (with numpy's default atol it did)
     rejects(check_js_from_kl, lambda p, q: right(p, q) + 5e-9, "q = [0.2 0.8] you return 5e-09, JS is 0; "
             "compare with the formula", capsys)
     rejects(check_js_from_kl, lambda p, q: right(p, q) / np.log(2), "in bits", capsys)
@@ -805,6 +860,7 @@ def test_optimal_discriminator_checker_tolerance_and_report(capsys):
     edge = lambda p, q: right(p, q) * (1 + 1e-6) + 5e-9  # noqa: E731
     rejects(check_optimal_discriminator, edge, "at point", capsys)
     rejects(check_optimal_discriminator, _later(right, edge), "second one drawn at random", capsys)
+    rejects(check_optimal_discriminator, _later(right, lambda p, q: None), "returned None; return an array", capsys)
 
     def off_at_smallest(p, q):  # the message names the point that is off, not the largest D*
         d = right(p, q)
@@ -849,6 +905,10 @@ def test_generator_loss_checker_tolerance_and_report(capsys):
     # the fixed logits [-6, -1, 0, 2.5]: mean softplus(-l) = 2.0219, gradient -sigmoid(6) / 4 at -6
     assert "loss 2.0219" in out and "is -0.2494" in out, out
     accepts(check_generator_loss, grad_scaled(2e-5), capsys)  # 0.2 of the gradient's rtol, twice torch's default
+    # half the gradient's atol: torch's default 1e-8 would refuse it where a fresh logit is large (gradient ~1e-6)
+    accepts(check_generator_loss, lambda d: right(d) + 5e-8 * (d - d.detach()).sum(), capsys)
+    rejects(check_generator_loss, _later(right, lambda d: right(d) * 1.01, after=2), "wrong on one drawn at random",
+            capsys)
     rejects(check_generator_loss, lambda d: right(d) * (1 + 5e-5), "compare with", capsys)  # 5 rtol
     rejects(check_generator_loss, grad_scaled(5e-4), "gradient with respect to d_fake", capsys)  # 5 rtol
     rejects(check_generator_loss, lambda d: F.softplus(-d), "scalar torch tensor", capsys)  # one loss per logit
@@ -871,6 +931,9 @@ def test_gaussian_kl_checker_tolerance(capsys):
     rejects(check_gaussian_kl, near, "compare with", capsys)
     rejects(check_gaussian_kl, _later(right, near), "drawn at random", capsys)
     rejects(check_gaussian_kl, _later(right, lambda m, lv: right(m, lv).numpy()), "drawn at random", capsys)
+    rejects(check_gaussian_kl, _later(right, lambda m, lv: None), "returned None; return a tensor of shape", capsys)
+    from gan_course.elbo import gaussian_kl  # switched off on the fresh inputs too
+    rejects(check_gaussian_kl, _later(right, gaussian_kl), "calls gan_course.elbo.gaussian_kl", capsys)
     # torch's own errors are RuntimeErrors too: reported as raised, not as a library doing the exercise
     rejects(check_gaussian_kl, lambda m, lv: m @ lv, "raised RuntimeError", capsys)
 
@@ -895,6 +958,11 @@ def test_slerp_checker_tolerance(capsys):
     # max|want| is about 4 here: an allowance of 1e-4 * (2 + max|want|) would take 1.1 times this one
     rejects(check_slerp, off_by(1.1), "check the sines", capsys)
     rejects(check_slerp, off_by(3), "check the sines", capsys)
+    # the ends are checked: t = 0 and t = 1 themselves
+    rejects(check_slerp, lambda z0, z1, t: z1 if t == 0 else off_by(0)(z0, z1, t), "at t = 0.00", capsys)
+    rejects(check_slerp, lambda z0, z1, t: z0 if t == 1 else off_by(0)(z0, z1, t), "at t = 1.00", capsys)
+    # the checker's own float64 formula, written out: exact (an error of 0 is reported, not compared with t)
+    assert "largest error 0.0e+00" in accepts(check_slerp, off_by(0), capsys)
 
 
 def test_gradient_penalty_checker_tolerance_and_report(capsys):
@@ -928,6 +996,8 @@ def test_gradient_penalty_checker_tolerance_and_report(capsys):
     rejects(check_gradient_penalty, weight_grad_off(0.0, 5e-4), "critic's weights is not", capsys)
     rejects(check_gradient_penalty, _later(right, weight_grad_off(0.0, 5e-4)), "critic's weights is not", capsys)
     rejects(check_gradient_penalty, weight_grad_off(1.5e-3, 0.0), "critic's weights is not", capsys)
+    rejects(check_gradient_penalty, _later(right, value_off(3)), "three-channel batch drawn at random", capsys)
+    rejects(check_gradient_penalty, lambda critic, x_hat: None, "returned None; return a scalar tensor", capsys)
     rejects(check_gradient_penalty, lambda critic, x_hat: right(critic, x_hat) * torch.ones(len(x_hat)),
             "scalar torch tensor", capsys)
 
@@ -945,6 +1015,7 @@ def test_lsgan_checker_tolerance_and_report(capsys):
         return fn
 
     # values: torch.isclose(rtol=1e-5, atol=1e-8); gradients: torch.allclose(rtol=1e-4, atol=1e-7)
+    rejects(check_lsgan_losses, lambda r, f, a, b, c: None, "returned None; return a pair (d_loss, g_loss)", capsys)
     out = accepts(check_lsgan_losses, lambda *args: tuple(t * (1 + 2e-6) for t in right(*args)), capsys)
     # the fixed outputs with a, b, c = 0, 1, 1: d_loss 0.5 * 0.62 + 0.5 * 3.315, g_loss 0.5 * 3.515
     assert "d_loss 1.9675 and g_loss 1.7575" in out, out
@@ -987,6 +1058,9 @@ def test_info_bound_checker_tolerance_and_hints(capsys):
     accepts(check_info_bound, off(0.0, grad=2e-5), capsys)  # 0.2 of the gradient's rtol, twice torch's default
     rejects(check_info_bound, off(5e-5), "compare with the formula above", capsys)  # 5 rtol
     rejects(check_info_bound, off(0.0, grad=5e-4), "gradient with respect to the logits", capsys)  # 5 rtol
+    # the gradient shifted by half its atol: torch's default atol 1e-8 refuses it where Q is sure (gradients ~1e-9)
+    accepts(check_info_bound, lambda lg, c: right(lg, c) + 5e-8 * (lg - lg.detach()).sum(), capsys)
+    rejects(check_info_bound, lambda lg, c: None, "returned None; return a scalar tensor: L_I in nats", capsys)
     # a slip met first on the fresh batch, then first on the K = 6 batch, keeps its own hint
     no_entropy = lambda lg, c: -F.cross_entropy(lg, c)  # noqa: E731
     rejects(check_info_bound, _later(right, no_entropy, after=1), "add H(c)", capsys)
