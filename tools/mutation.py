@@ -50,7 +50,6 @@ PROMOTES = ("numpy's arithmetic makes the same float64 results from integer or f
 SAME_CASE = "another case of the same kind tests the answer as well"
 DEFAULT_TOL = "equal to the library's default"
 HINT = "only picks which hint a wrong answer gets; the verdict is False either way"
-EXPECTED = "only the text naming what to return changes; it is read in messages alone"
 SEEDS = "the seed is still drawn afresh at each check"
 FLOAT64 = ("the drawn values as float64 rather than float32 tensors: compared in float64 either way, and none is "
            "near float32's limits")
@@ -174,85 +173,51 @@ ACCEPTED: dict[str, str] = {
     "`if False: ()`: dead code, the same free variables",
     **{f"gan_course.exercises.x__unchanged__mutmut_{n}": "no checker's inputs hold NaN: equal_nan changes nothing"
        for n in (3, 6, 7)},
-    **{f"gan_course.exercises.x__number__mutmut_{n}": "only the exception's text changes; it is read in a message "
-       "alone" for n in (15, 22)},
     "gan_course.exercises.x__number__mutmut_19": "astype(None) is float64, as astype(float)",
     **{f"gan_course.exercises.x__fresh_rng__mutmut_{n}": "still seeded afresh from the OS at each check"
        for n in (1, 5, 7)},
-    **{f"gan_course.exercises.x_check_inverse_cdf_sampler__mutmut_{n}": SAME_CASE
-       for n in (2, 3, 92, 93, 94, 101, 102)},
     "gan_course.exercises.x_check_inverse_cdf_sampler__mutmut_60": "the fixed sample's KS p-value is never exactly "
     "1e-3: < and <= agree",
-    "gan_course.exercises.x_check_inverse_cdf_sampler__mutmut_106": EXPECTED,
     **{f"gan_course.exercises.x__inverse_cdf_of__mutmut_{n}": "x comes from _array, a float array already"
        for n in (3, 5)},
     "gan_course.exercises.x__inverse_cdf_of__mutmut_6": "never reached: x comes from _array, and asarray of a float "
     "array does not raise",
     "gan_course.exercises.x__inverse_cdf_of__mutmut_16": DEFAULT_TOL,
     "gan_course.exercises.x_check_js_from_kl__mutmut_8": "a continuous uniform draw is never exactly 0.3",
-    **{f"gan_course.exercises.x_check_js_from_kl__mutmut_{n}": SAME_CASE for n in (
-        11, 13, 14, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 31, 32, 37, 38, 39, 40, 41, 42, 44)},
+    "gan_course.exercises.x_check_js_from_kl__mutmut_13": SAME_CASE,
     **{f"gan_course.exercises.x_check_js_from_kl__mutmut_{n}": "dividing by the sum gives the same float64 "
        "distribution from a list of ints as of floats" for n in (55, 57, 61, 63)},
-    "gan_course.exercises.x_check_js_from_kl__mutmut_145": HINT,
-    **{f"gan_course.exercises.x_check_optimal_discriminator__mutmut_{n}": EXPECTED for n in (14, 85)},
-    **{f"gan_course.exercises.x_check_w1_by_sorting__mutmut_{n}": SAME_CASE
-       for n in (29, 30, 32, 37, 41, 42, 43, 44, 51, 52, 56, 57, 58)},
     **{f"gan_course.exercises.x_check_w1_by_sorting__mutmut_{n}": DEFAULT_TOL for n in (88, 144)},
-    **{f"gan_course.exercises.x_check_generator_loss__mutmut_{n}": SAME_CASE for n in (13, 14, 25, 26, 32, 33)},
+    **{f"gan_course.exercises.x_check_generator_loss__mutmut_{n}": SAME_CASE for n in (25, 26)},
     **{f"gan_course.exercises.x_check_generator_loss__mutmut_{n}": FLOAT64 for n in (16, 18)},
-    "gan_course.exercises.x_check_generator_loss__mutmut_43": EXPECTED,
     **{f"gan_course.exercises.x_check_generator_loss__mutmut_{n}": DEFAULT_TOL for n in (80, 127)},
-    **{f"gan_course.exercises.x_check_gaussian_kl__mutmut_{n}": EXPECTED for n in (25, 155)},
     **{f"gan_course.exercises.x_check_gaussian_kl__mutmut_{n}": DEFAULT_TOL for n in (117, 186, 219)},
-    **{f"gan_course.exercises.x_check_gaussian_kl__mutmut_{n}": SEEDS for n in (123, 124, 125)},
-    **{f"gan_course.exercises.x_check_gaussian_kl__mutmut_{n}": SAME_CASE for n in (136, 137)},
-    **{f"gan_course.exercises.x_check_slerp__mutmut_{n}": SEEDS for n in (5, 6, 7)},
-    **{f"gan_course.exercises.x_check_slerp__mutmut_{n}": SAME_CASE for n in (10, 12, 17, 18, 23, 31, 38)},
-    "gan_course.exercises.x_check_slerp__mutmut_24": "still one pair at an obtuse angle (the 64-D one)",
-    "gan_course.exercises.x_check_slerp__mutmut_46": EXPECTED,
     "gan_course.exercises.x_check_slerp__mutmut_82": "an error exactly at the tolerance never occurs: < and <= agree",
     "gan_course.exercises.x_check_slerp__mutmut_96": "_slerp_hint never reads want",
-    **{f"gan_course.exercises.x_check_slerp__mutmut_{n}": "only the success message's numbers change"
-       for n in (122, 123, 124)},
     **{f"gan_course.exercises.x__slerp_formula__mutmut_{n}": CLAMP for n in (4, 5, 7, 11, 12)},
     **{f"gan_course.exercises.x__slerp_hint__mutmut_{n}": CLAMP for n in (24, 25, 27, 31, 32)},
     "gan_course.exercises.x__slerp_hint__mutmut_54": "z0 . z1 of the drawn pairs is never exactly 0: < and <= agree",
     **{f"gan_course.exercises.x__slerp_hint__mutmut_{n}": HINT for n in (55, 85)},
-    "gan_course.exercises.x__small_critic__mutmut_27": "another critic of the same kind: still kinked, its norms "
-    "scaled to straddle 1",
     **{f"gan_course.exercises.x_check_gradient_penalty__mutmut_{n}": HINT for n in (9, 11, 13, 174)},
-    **{f"gan_course.exercises.x_check_gradient_penalty__mutmut_{n}": SEEDS for n in (76, 78, 79, 80, 81, 93, 94, 95)},
-    **{f"gan_course.exercises.x_check_gradient_penalty__mutmut_{n}": "the second critic's seed is 0, but it reads 3 "
-       "channels, unlike the first, and its batch is still drawn afresh" for n in (75, 77)},
-    **{f"gan_course.exercises.x_check_gradient_penalty__mutmut_{n}": SAME_CASE for n in (87, 88, 89)},
-    "gan_course.exercises.x_check_gradient_penalty__mutmut_129": EXPECTED,
+    **{f"gan_course.exercises.x_check_gradient_penalty__mutmut_{n}": SEEDS for n in (76, 78)},
     "gan_course.exercises.x_check_gradient_penalty__mutmut_237": "a float32 weight's gradient is float32, want_grad's "
     "dtype: the cast does nothing",
     **{f"gan_course.exercises.x__far_outputs__mutmut_{n}": SAME_CASE
-       for n in (9, 10, 13, 14, 15, 16, 17, 25, 26, 29, 30)},
+       for n in (9, 10, 25, 26, 29, 30)},
     "gan_course.exercises.x__far_outputs__mutmut_18": "dividing by [-1, 1] is multiplying by it",
     **{f"gan_course.exercises.x__far_outputs__mutmut_{n}": FLOAT64 for n in (32, 34)},
-    **{f"gan_course.exercises.x_check_lsgan_losses__mutmut_{n}": SAME_CASE for n in (
-        10, 11, 12, 30, 31, 34, 35, 36, 37, 39, 40, 41, 42, 43, 45, 47, 52, 53, 54, 55)},
-    "gan_course.exercises.x_check_lsgan_losses__mutmut_67": EXPECTED,
-    "gan_course.exercises.x_check_lsgan_losses__mutmut_126": "only a message's text changes: coding is read in "
-    "messages alone",
     **{f"gan_course.exercises.x_check_lsgan_losses__mutmut_{n}": DEFAULT_TOL for n in (144, 145, 270)},
     "gan_course.exercises.x_check_lsgan_losses__mutmut_235": HINT,
-    **{f"gan_course.exercises.x_check_info_bound__mutmut_{n}": SAME_CASE for n in (
-        5, 6, 7, 14, 15, 27, 28, 30, 31, 32, 33, 34, 35, 36, 37, 66, *range(68, 93), 94, 95, 96, 97)},
+    **{f"gan_course.exercises.x_check_info_bound__mutmut_{n}": SAME_CASE
+       for n in (6, 31, 37, 68, 69, 70, 71, 72, 73, 82, 84, 85, 86)},
     **{f"gan_course.exercises.x_check_info_bound__mutmut_{n}": FLOAT64 for n in (18, 20)},
-    "gan_course.exercises.x_check_info_bound__mutmut_105": EXPECTED,
     **{f"gan_course.exercises.x_check_info_bound__mutmut_{n}": DEFAULT_TOL for n in (154, 257)},
     **{f"gan_course.exercises.x_check_info_bound__mutmut_{n}": "every slip is a float64 tensor already"
        for n in (259, 261)},
     **{f"gan_course.exercises.x__frechet__mutmut_{n}": ROWVAR for n in (9, 16)},
     "gan_course.exercises.x__frechet__mutmut_24": "the covariances are full rank, so S_r S_f has real positive "
     "eigenvalues: the complex cast changes only rounding",
-    **{f"gan_course.exercises.x__gaussian_features__mutmut_{n}": SAME_CASE for n in (9, 12, 24, 25, 26, 27, 28, 29)},
-    **{f"gan_course.exercises.x_check_frechet_distance__mutmut_{n}": SAME_CASE
-       for n in (4, 8, 9, 10, 20, 22, 31, 33, 47, 48, 49, 63, 64, 65)},
+    "gan_course.exercises.x_check_frechet_distance__mutmut_9": SAME_CASE,
     **{f"gan_course.exercises.x_check_frechet_distance__mutmut_{n}": ROWVAR for n in (83, 89, 130, 135)},
     **{f"gan_course.exercises.x_check_frechet_distance__mutmut_{n}": HINT for n in (164, 218)},
 }
