@@ -215,7 +215,8 @@ def check_js_from_kl(fn) -> bool:
                  (2 * want, "that is twice JS: each KL term gets a factor 1/2"),
                  (0.5 * kl(p, q) + 0.5 * kl(q, p), "that is the symmetrized KL; JS compares each with the mixture m"),
                  (js(p, q, base=2), "that is JS in bits (log base 2); use natural logarithms, as kl does")]
-        hint = next((h for value, h in hints if np.isclose(got, value, rtol=1e-6, atol=1e-9)), "compare with the formula")
+        hint = next((h for value, h in hints if np.isclose(got, value, rtol=1e-6, atol=1e-9)),
+                    "compare with the formula")
         shown = _differ(got, want)
         return _verdict(False, f"for p = {np.round(p, 3)}, q = {np.round(q, 3)} you return {shown[0]}, "
                                f"JS is {shown[1]}; {hint}")
@@ -332,7 +333,8 @@ def check_generator_loss(fn) -> bool:
                      (softplus(-values.double()).sum(), "average over the batch instead of summing")]
             hint = next((h for v, h in slips if torch.isclose(value, v, rtol=1e-5)),
                         "compare with -mean(log(sigmoid(d_fake)))")
-            return _verdict(False, "you return {}, the loss is {}; {}".format(*_differ(value.item(), want.item()), hint))
+            return _verdict(False, "you return {}, the loss is {}; {}".format(*_differ(value.item(), want.item()),
+                                                                              hint))
         try:
             (grad,) = torch.autograd.grad(got, logits)
         except RuntimeError:
@@ -545,14 +547,16 @@ def check_gradient_penalty(fn) -> bool:
                 return _verdict(False, "right on the first batch, wrong on a critic and three-channel batch drawn at "
                                        "random: compute the penalty from critic and x_hat, for any number of channels")
             hint = hint or "compare with ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()"
-            return _verdict(False, "you return {}, the penalty is {}; {}".format(*_differ(value.item(), want.item()), hint))
+            return _verdict(False, "you return {}, the penalty is {}; {}".format(*_differ(value.item(), want.item()),
+                                                                                 hint))
         try:
             (got_grad,) = torch.autograd.grad(got, critic[0].weight)
         except RuntimeError:
             return _verdict(False, "the value is right, but the critic's weights get no gradient from it: take the "
                                    "gradient with torch.autograd.grad(..., create_graph=True)")
         # the weights' gradients are small (about 1e-3 here): an absolute floor relative to the largest one
-        if not torch.allclose(got_grad.to(want_grad.dtype), want_grad, rtol=1e-3, atol=1e-4 * want_grad.abs().max().item()):
+        if not torch.allclose(got_grad.to(want_grad.dtype), want_grad, rtol=1e-3,
+                              atol=1e-4 * want_grad.abs().max().item()):
             return _verdict(False, "the value is right, but its gradient with respect to the critic's weights is not")
         if i == 0:
             first = value.item()
