@@ -30,8 +30,9 @@ lab: $(STAMP)
 		--LabApp.news_url=None --MappingKernelManager.cull_idle_timeout=3600 \
 		--MappingKernelManager.cull_interval=300 --MappingKernelManager.cull_connected=True $(LAB_ARGS)
 
-# Unit tests, then every lesson through nbval in the quick budget, on two workers (one per core,
-# one thread each); a lesson's cells, and the browser tests, each stay on one worker (loadscope).
+# Unit tests, then every lesson in the quick budget (through nbval, or in the browser tests, which check
+# what nbval would: tests/conftest.py), on two workers (one per core, one thread each); a lesson's cells,
+# and the browser tests, each stay on one worker (loadscope).
 test: $(STAMP)
 	GAN_COURSE_BUDGET=quick OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests notebooks \
 		--nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \

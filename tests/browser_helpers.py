@@ -1,7 +1,8 @@
 """What the browser tests share (``test_browser.py``: lessons 00-05; ``test_browser_images.py``: the
 image lessons, a second module so that the two workers of ``make test`` run them side by side): a
 headless Chromium page on the JupyterLab of ``conftest.lab``, a guard that no committed lesson is
-rewritten, and helpers to run a lesson, move a slider and check the redraw.
+rewritten, and helpers to run a lesson (checking its outputs as nbval would, so that ``conftest`` can
+leave out that lesson's second run through nbval), move a slider and check the redraw.
 
 Needs Debian's chromium (``.ci/run`` installs it). Elsewhere the tests are skipped
 when no chromium is found; in CI (``CI=true``) a missing browser is a failure.
@@ -12,6 +13,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -28,6 +30,13 @@ CELLS_JS = """() => {
   return Array.from(panel.content.model.cells).filter(c => c.type === 'code')
     .map(c => [c.executionCount, c.outputs.toJSON().map(o => o.output_type)]);
 }"""
+# the outputs of the open notebook's code cells, as nbformat JSON
+OUTPUTS_JS = """() => Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
+  .filter(c => c.type === 'code').map(c => c.outputs.toJSON())"""
+# what nbval (0.11) leaves out of a comparison without --nbdime: IPyNbFile.skip_compare
+NBVAL_SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
+              "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"  # the file make test gives nbval
 
 
 @contextlib.contextmanager
@@ -81,8 +90,35 @@ def run_all(page, base, lesson: Path):
     page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_after_run_all.png"), full_page=True)
     assert [count for count, _ in cells] == list(range(1, len(cells) + 1))
     assert not [types for _, types in cells if "error" in types]
+    difference = checked_outputs_differ(lesson, page.evaluate(f"({OUTPUTS_JS})()"))
+    assert not difference, difference
     assert_dashboards_fit(page, lesson)
     return page.locator("#" + page.evaluate("window.jupyterapp.shell.currentWidget.id"))
+
+
+def checked_outputs_differ(lesson: Path, ran) -> str:
+    """What nbval --nbval-lax checks of ``lesson``, on a run made elsewhere: the outputs of the cells tagged
+    ``nbval-check-output`` against the committed ones, compared by nbval's own code (its sanitize patterns
+    from the file make test gives it, the keys it skips). ``ran``: each code cell's outputs, nbformat JSON.
+    Returns nbval's account of the first difference, or "" when there is none."""
+    import nbformat
+    from nbval import plugin
+
+    committed = [c for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    assert len(ran) == len(committed), f"{len(ran)} code cells ran, the lesson has {len(committed)}"
+    cell = SimpleNamespace(colors=plugin.nocolors, config=None, parent=SimpleNamespace(
+        skip_compare=NBVAL_SKIP, sanitize_patterns=dict(plugin.get_sanitize_patterns(SANITIZE.read_text()))),
+        ihook=SimpleNamespace(pytest_assertrepr_compare=lambda **_: []))  # nbval's plain account of a difference
+    for name in ("compare_outputs", "sanitize", "format_output_compare"):  # as methods of that stand-in
+        setattr(cell, name, getattr(plugin.IPyNbCell, name).__get__(cell))
+    joined = lambda v: "".join(v) if isinstance(v, list) else v  # noqa: E731  multiline strings, as nbformat reads them
+    for index, (reference, outputs) in enumerate(zip(committed, ran)):
+        if "nbval-check-output" in reference.metadata.get("tags", []):
+            test = [nbformat.from_dict({k: ({m: joined(x) for m, x in v.items()} if k == "data" else joined(v))
+                                        for k, v in o.items()}) for o in outputs]
+            if not cell.compare_outputs(plugin.coalesce_streams(test), plugin.coalesce_streams(reference.outputs)):
+                return f"{lesson.name}, code cell {index}: " + "\n".join(cell.comparison_traceback)
+    return ""
 
 
 # indices of the open notebook's cells that show a dashboard

@@ -1,7 +1,9 @@
-"""Shared fixtures: a JupyterLab server started by `make lab`, as a learner would."""
+"""Shared fixtures: a JupyterLab server started by `make lab`, as a learner would; and which lessons nbval
+leaves to the browser tests."""
 
 import fcntl
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +15,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(config, items):
+    """A lesson that a browser test runs top to bottom is checked there as nbval would check it
+    (``browser_helpers.checked_outputs_differ``), so its second run, through nbval, is left out; not when
+    Chromium is missing, which skips the browser tests, nor when its browser test is not collected."""
+    from browser_helpers import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        return
+    in_browser = {m.group(1) for item in items if item.path.name.startswith("test_browser")
+                  and (m := re.match(r"test_lesson_(\d\d)_", item.name))}
+    left = [item for item in items if item.path.suffix == ".ipynb" and item.path.name[:2] in in_browser]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if item.path.suffix != ".ipynb" or item.path.name[:2] not in in_browser]
 
 
 def free_port() -> int:

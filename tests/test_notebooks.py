@@ -1,6 +1,7 @@
 """Hygiene of the committed lessons: what a learner sees on GitHub must be complete and clean.
 
-nbval re-executes the lessons (``make test``); these checks read the committed files.
+``make test`` re-executes the lessons (nbval, or the browser tests, which compare the checked cells as nbval
+does); these checks read the committed files.
 """
 
 import json
@@ -115,3 +116,31 @@ def test_dashboard_list_is_complete():
 
     classes = {n for n, c in vars(widgets).items() if inspect.isclass(c) and issubclass(c, Dashboard) and c is not Dashboard}
     assert classes == set(_slide_tools().DASHBOARDS)
+
+
+def test_a_run_made_in_the_browser_is_checked_as_nbval_would():
+    """The browser tests check the lessons they run with nbval's own comparison (and make test leaves
+    those lessons out of nbval): a changed digit in a tagged cell is caught, an untagged cell is not
+    compared, and outputs split into lines (as JupyterLab may hand them) still match."""
+    import copy
+
+    from browser_helpers import checked_outputs_differ
+
+    lesson = ROOT / "notebooks" / "01_kl_vs_js.ipynb"
+    code = [c for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    ran = [[json.loads(json.dumps(o)) for o in c.outputs] for c in code]
+    assert checked_outputs_differ(lesson, ran) == ""
+    tagged = next(i for i, c in enumerate(code) if "nbval-check-output" in c.metadata.get("tags", [])
+                  and c.outputs[0].output_type == "stream")
+    split = copy.deepcopy(ran)
+    split[tagged][0]["text"] = split[tagged][0]["text"].splitlines(keepends=True)
+    assert checked_outputs_differ(lesson, split) == ""
+    changed = copy.deepcopy(ran)
+    changed[tagged][0]["text"] = re.sub(r"\d(?=\D*$)", lambda m: str((int(m.group()) + 1) % 10), ran[tagged][0]["text"])
+    assert f"code cell {tagged}" in checked_outputs_differ(lesson, changed)
+    untagged = next(i for i, c in enumerate(code) if "nbval-check-output" not in c.metadata.get("tags", []) and c.outputs)
+    changed = copy.deepcopy(ran)
+    changed[untagged] = [{"output_type": "stream", "name": "stdout", "text": "anything\n"}]
+    assert checked_outputs_differ(lesson, changed) == ""
+    with pytest.raises(AssertionError, match="code cells ran"):
+        checked_outputs_differ(lesson, ran[:-1])
