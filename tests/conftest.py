@@ -27,10 +27,12 @@ def pytest_collection_modifyitems(config, items):
         return
     in_browser = {m.group(1) for item in items if item.path.name.startswith("test_browser")
                   and (m := re.match(r"test_lesson_(\d\d)_", item.name))}
-    left = [item for item in items if item.path.suffix == ".ipynb" and item.path.name[:2] in in_browser]
+    keep, left = [], []
+    for item in items:
+        (left if item.path.suffix == ".ipynb" and item.path.name[:2] in in_browser else keep).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
-        items[:] = [item for item in items if item.path.suffix != ".ipynb" or item.path.name[:2] not in in_browser]
+        items[:] = keep
 
 
 def free_port() -> int:
