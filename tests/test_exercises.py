@@ -491,8 +491,9 @@ def _right_answers():
 @pytest.mark.parametrize("check", list(_right_answers()), ids=lambda c: c.__name__)
 def test_checkers_accept_right_answers_on_cases_drawn_afresh(check, capsys):
     """The other tests fix the checkers' fresh draws; here they are fresh, three checks in a row."""
+    answer = _right_answers()[check]
     for _ in range(3):
-        accepts(check, _right_answers()[check], capsys)
+        accepts(check, answer, capsys)
 
 
 @pytest.mark.fresh_draws
